@@ -1,0 +1,131 @@
+/**
+ * The public API over the WebAssembly core. Every function forwards to the
+ * core and converts what it throws; no rule lives here.
+ */
+import * as core from "../target/js-glue/whmcs_permissions.js";
+import { rethrow } from "./errors.js";
+import type {
+  ApiResponse,
+  CreateClientInviteParams,
+  DeleteUserClientParams,
+  ErrorResponse,
+  GetUserPermissionsParams,
+  Id,
+  InitInput,
+  Outcome,
+  PermissionName,
+  PermissionsResponse,
+  ResponseFormat,
+  State,
+  SuccessResponse,
+  UpdateUserPermissionsParams,
+} from "./types.js";
+
+let ready = false;
+let loading: Promise<void> | undefined;
+
+const NOT_READY =
+  "whmcs-permissions: the WebAssembly module is not loaded yet; `await init()` before calling the API";
+
+function wasm(): typeof core {
+  if (!ready) throw new Error(NOT_READY);
+  return core;
+}
+
+function call<T>(f: (c: typeof core) => T): T {
+  const c = wasm();
+  try {
+    return f(c);
+  } catch (error) {
+    return rethrow(error);
+  }
+}
+
+/** Loads the module synchronously from bytes or a compiled module (Node entries). */
+export function initSync(module: BufferSource | WebAssembly.Module): void {
+  if (ready) return;
+  core.initSync({ module });
+  ready = true;
+}
+
+/**
+ * Loads the module from `input`, or from `fallback()` when none is given.
+ * Idempotent and safe to call concurrently: every caller awaits one load.
+ */
+export function initFrom(input: InitInput | undefined, fallback: () => InitInput): Promise<void> {
+  if (ready) return Promise.resolve();
+  loading ??= core.default({ module_or_path: input ?? fallback() }).then(
+    () => {
+      ready = true;
+    },
+    (error: unknown) => {
+      loading = undefined; // a failed load may be retried
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether the module is loaded and the API callable. */
+export function isReady(): boolean {
+  return ready;
+}
+
+/** `UpdateUserPermissions`: replace a linked user's permissions on a client. */
+export function updateUserPermissions(
+  state: State,
+  params: UpdateUserPermissionsParams,
+): Outcome<SuccessResponse | ErrorResponse> {
+  return call((c) => c.updateUserPermissions(state, params));
+}
+
+/** `DeleteUserClient`: remove a user's access to a client. */
+export function deleteUserClient(
+  state: State,
+  params: DeleteUserClientParams,
+): Outcome<SuccessResponse | ErrorResponse> {
+  return call((c) => c.deleteUserClient(state, params));
+}
+
+/** `CreateClientInvite`: invite an email address to a client. */
+export function createClientInvite(
+  state: State,
+  params: CreateClientInviteParams,
+): Outcome<SuccessResponse | ErrorResponse> {
+  return call((c) => c.createClientInvite(state, params));
+}
+
+/** `GetUserPermissions`: the owner holds all 13; a linked user the link's set. */
+export function getUserPermissions(
+  state: State,
+  params: GetUserPermissionsParams,
+): PermissionsResponse | ErrorResponse {
+  return call((c) => c.getUserPermissions(state, params));
+}
+
+/** `GetPermissionsList`: the 13 names in canonical order. Ignores its arguments. */
+export function getPermissionsList(..._ignored: unknown[]): PermissionsResponse {
+  return call((c) => c.getPermissionsList());
+}
+
+/**
+ * WHMCS `localAPI($command, $postData)`: command names match
+ * case-insensitively; anything else answers `Command Not Found`.
+ */
+export function localApi(command: string, postData: Record<string, unknown>, state: State): Outcome<ApiResponse> {
+  return call((c) => c.localApi(command, postData, state));
+}
+
+/**
+ * Whether a user holds `permission` on a client. The owner holds all;
+ * an invalid id or an unknown user or client gives `false`; a name that is
+ * not one of the 13 throws a `TypeError`.
+ */
+export function hasPermission(state: State, userId: Id, clientId: Id, permission: PermissionName): boolean {
+  return call((c) => c.hasPermission(state, userId, clientId, permission));
+}
+
+/** Renders a response as WHMCS's API does: `JSON.stringify` bytes, or its XML. */
+export function formatResponse(response: ApiResponse, format: ResponseFormat, command?: string): string {
+  return call((c) => c.formatResponse(response, format, command));
+}

@@ -1,0 +1,15 @@
+/** Everything every entry exports (each entry adds its own `init`). */
+export {
+  createClientInvite,
+  deleteUserClient,
+  formatResponse,
+  getPermissionsList,
+  getUserPermissions,
+  hasPermission,
+  isReady,
+  localApi,
+  updateUserPermissions,
+} from "./api.js";
+export { StateError } from "./errors.js";
+export { PERMISSIONS } from "./generated.js";
+export type * from "./types.js";

@@ -1,0 +1,444 @@
+//! The state model (users, clients with their owner, user-client links,
+//! invites), its whole-and-eager validation, and rendering it back.
+//!
+//! Validation reads the host value through [`Doc`] and keeps a handle to
+//! every record, so a returned state carries unknown fields untouched.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::doc::{Doc, HostError, Kind};
+use crate::params::{parse_id_number, php_trim, shown_name};
+use crate::vocabulary::{Permission, PermissionSet};
+
+/// A fault in the host's state: thrown to JavaScript as `StateError`.
+///
+/// `path` is a JSON path from `state` (`state.user_clients[3].permissions[1]`)
+/// and the message reads `"<path>: <what is wrong>"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateError {
+    pub path: String,
+    pub problem: String,
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+impl std::error::Error for StateError {}
+
+/// A user (`tblusers`).
+#[derive(Clone, Debug)]
+pub struct User<D> {
+    pub id: u64,
+    pub email: Option<String>,
+    pub doc: D,
+}
+
+/// A client account (`tblclients`) and the user who owns it.
+#[derive(Clone, Debug)]
+pub struct Client<D> {
+    pub id: u64,
+    pub owner_user_id: u64,
+    pub doc: D,
+}
+
+/// A user's access to a client that they do not own (`tblusers_clients`).
+#[derive(Clone, Debug)]
+pub struct Link<D> {
+    pub user_id: u64,
+    pub client_id: u64,
+    pub permissions: PermissionSet,
+    pub doc: D,
+}
+
+/// A pending invitation for an email address to a client.
+#[derive(Clone, Debug)]
+pub struct Invite<D> {
+    pub client_id: u64,
+    pub email: Option<String>,
+    pub permissions: PermissionSet,
+    /// The host's record; `None` for an invite this crate created.
+    pub doc: Option<D>,
+}
+
+/// A validated state, indexed for O(1) lookups.
+///
+/// Removed links leave a `None` behind so indexes stay valid and untouched
+/// records keep their order.
+#[derive(Clone, Debug)]
+pub struct Model<D> {
+    pub root: D,
+    pub users: Vec<User<D>>,
+    pub clients: Vec<Client<D>>,
+    pub links: Vec<Option<Link<D>>>,
+    pub invites: Vec<Invite<D>>,
+    user_index: HashMap<u64, usize>,
+    client_index: HashMap<u64, usize>,
+    link_index: HashMap<(u64, u64), usize>,
+}
+
+/// Who a user is to a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    Owner,
+    Linked(PermissionSet),
+    None,
+}
+
+impl<D: Doc> Model<D> {
+    /// Validates a whole state (SPEC section 7 order) and indexes it.
+    pub fn from_doc(state: &D) -> Result<Model<D>, StateError> {
+        Reader::default().state(state)
+    }
+
+    pub fn user(&self, id: u64) -> Option<&User<D>> {
+        self.user_index.get(&id).map(|&i| &self.users[i])
+    }
+
+    pub fn client(&self, id: u64) -> Option<&Client<D>> {
+        self.client_index.get(&id).map(|&i| &self.clients[i])
+    }
+
+    pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
+        self.link_index
+            .get(&(user_id, client_id))
+            .and_then(|&i| self.links[i].as_ref())
+    }
+
+    /// How `user_id` relates to `client_id` (both assumed to exist).
+    pub fn relation(&self, user_id: u64, client_id: u64) -> Relation {
+        match (self.client(client_id), self.link(user_id, client_id)) {
+            (Some(c), _) if c.owner_user_id == user_id => Relation::Owner,
+            (_, Some(link)) => Relation::Linked(link.permissions),
+            _ => Relation::None,
+        }
+    }
+
+    pub fn set_link_permissions(&mut self, user_id: u64, client_id: u64, set: PermissionSet) {
+        if let Some(&i) = self.link_index.get(&(user_id, client_id)) {
+            if let Some(link) = self.links[i].as_mut() {
+                link.permissions = set;
+            }
+        }
+    }
+
+    pub fn remove_link(&mut self, user_id: u64, client_id: u64) {
+        if let Some(i) = self.link_index.remove(&(user_id, client_id)) {
+            self.links[i] = None;
+        }
+    }
+
+    pub fn add_invite(&mut self, client_id: u64, email: String, permissions: PermissionSet) {
+        self.invites.push(Invite {
+            client_id,
+            email: Some(email),
+            permissions,
+            doc: None,
+        });
+    }
+
+    /// The state as the host sees it: a new object in canonical form
+    /// (`user_clients` and `invites` present, every `permissions` an array in
+    /// canonical order), unknown fields and record order kept.
+    pub fn to_doc(&self) -> Result<D, HostError> {
+        let mut out = self.root.copy_object()?;
+        out.set(
+            "users",
+            D::new_array(self.users.iter().map(|u| u.doc.clone()).collect()),
+        );
+        out.set(
+            "clients",
+            D::new_array(self.clients.iter().map(|c| c.doc.clone()).collect()),
+        );
+        let mut links = Vec::with_capacity(self.links.len());
+        for link in self.links.iter().flatten() {
+            let mut doc = link.doc.copy_object()?;
+            doc.set("permissions", permissions_doc(link.permissions));
+            links.push(doc);
+        }
+        out.set("user_clients", D::new_array(links));
+        let mut invites = Vec::with_capacity(self.invites.len());
+        for invite in &self.invites {
+            invites.push(match &invite.doc {
+                Some(doc) => {
+                    let mut doc = doc.copy_object()?;
+                    doc.set("permissions", permissions_doc(invite.permissions));
+                    doc
+                }
+                None => {
+                    let mut doc = D::new_object();
+                    doc.set("client_id", D::from_id(invite.client_id));
+                    doc.set("email", D::from_str(invite.email.as_deref().unwrap_or("")));
+                    doc.set("permissions", permissions_doc(invite.permissions));
+                    doc
+                }
+            });
+        }
+        out.set("invites", D::new_array(invites));
+        Ok(out)
+    }
+}
+
+/// A permission set as a host array of names, canonical order.
+pub fn permissions_doc<D: Doc>(set: PermissionSet) -> D {
+    D::new_array(set.names().map(D::from_str).collect())
+}
+
+/// Walks a state in the documented order, with the current path.
+#[derive(Default)]
+struct Reader {
+    path: String,
+}
+
+type Fault = StateError;
+
+impl Reader {
+    fn fault(&self, problem: impl Into<String>) -> Fault {
+        StateError {
+            path: self.path.clone(),
+            problem: problem.into(),
+        }
+    }
+
+    fn with<T>(&mut self, step: fmt::Arguments<'_>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let len = self.path.len();
+        fmt::Write::write_fmt(&mut self.path, step).ok();
+        let out = f(self);
+        self.path.truncate(len);
+        out
+    }
+
+    fn host<T>(&self, r: Result<T, HostError>) -> Result<T, Fault> {
+        r.map_err(|HostError(e)| self.fault(format!("could not be read: {e}")))
+    }
+
+    fn field<D: Doc>(&mut self, obj: &D, key: &str) -> Result<Option<D>, Fault> {
+        let r = obj.get(key);
+        self.with(format_args!(".{key}"), |me| me.host(r))
+    }
+
+    fn object<D: Doc>(&self, value: &D) -> Result<(), Fault> {
+        match value.kind() {
+            Kind::Object => Ok(()),
+            other => Err(self.fault(format!("must be an object, got {}", other.article()))),
+        }
+    }
+
+    /// An array field; `optional` arrays may be absent (then empty).
+    fn array<D: Doc>(&mut self, obj: &D, key: &str, optional: bool) -> Result<Vec<D>, Fault> {
+        let value = self.field(obj, key)?;
+        self.with(format_args!(".{key}"), |me| match value {
+            None if optional => Ok(Vec::new()),
+            None => Err(me.fault("is required and must be an array")),
+            Some(v) if v.kind() == Kind::Array => {
+                let len = me.host(v.array_len())?;
+                (0..len)
+                    .map(|i| me.with(format_args!("[{i}]"), |me| me.host(v.array_get(i))))
+                    .collect()
+            }
+            Some(v) => Err(me.fault(format!("must be an array, got {}", v.kind().article()))),
+        })
+    }
+
+    /// A positive safe integer field, which must be a number.
+    fn id<D: Doc>(&mut self, obj: &D, key: &str) -> Result<u64, Fault> {
+        let value = self.field(obj, key)?;
+        self.with(format_args!(".{key}"), |me| {
+            let Some(value) = value else {
+                return Err(me.fault("is required"));
+            };
+            value
+                .as_f64()
+                .filter(|_| value.kind() == Kind::Number)
+                .and_then(parse_id_number)
+                .ok_or_else(|| {
+                    me.fault(format!(
+                        "must be a positive safe integer (1 ..= 2^53-1), got {}",
+                        describe(&value)
+                    ))
+                })
+        })
+    }
+
+    /// An optional string field.
+    fn email<D: Doc>(&mut self, obj: &D) -> Result<Option<String>, Fault> {
+        let value = self.field(obj, "email")?;
+        self.with(format_args!(".email"), |me| match value {
+            None => Ok(None),
+            Some(v) => v.as_string().map(Some).ok_or_else(|| {
+                me.fault(format!("must be a string, got {}", v.kind().article()))
+            }),
+        })
+    }
+
+    /// A required `permissions` field: an array of exact names or a comma
+    /// string of them.
+    fn permissions<D: Doc>(&mut self, obj: &D) -> Result<PermissionSet, Fault> {
+        let value = self.field(obj, "permissions")?;
+        self.with(format_args!(".permissions"), |me| {
+            let Some(value) = value else {
+                return Err(me.fault("is required"));
+            };
+            let mut set = PermissionSet::EMPTY;
+            match value.kind() {
+                Kind::String => {
+                    let text = value.as_string().unwrap_or_default();
+                    for segment in text.split(',').map(php_trim).filter(|s| !s.is_empty()) {
+                        set.insert(Permission::from_name(segment).ok_or_else(|| {
+                            me.fault(format!("unknown permission \"{}\"", shown_name(segment)))
+                        })?);
+                    }
+                }
+                Kind::Array => {
+                    let len = me.host(value.array_len())?;
+                    for k in 0..len {
+                        me.with(format_args!("[{k}]"), |me| {
+                            let item = me.host(value.array_get(k))?;
+                            let name = item.as_string().ok_or_else(|| {
+                                me.fault(format!(
+                                    "must be a permission name, got {}",
+                                    item.kind().article()
+                                ))
+                            })?;
+                            set.insert(Permission::from_name(&name).ok_or_else(|| {
+                                me.fault(format!("unknown permission \"{}\"", shown_name(&name)))
+                            })?);
+                            Ok(())
+                        })?;
+                    }
+                }
+                other => {
+                    return Err(me.fault(format!(
+                        "must be an array of permission names or a comma-separated string, got {}",
+                        other.article()
+                    )))
+                }
+            }
+            Ok(set)
+        })
+    }
+
+    fn state<D: Doc>(&mut self, state: &D) -> Result<Model<D>, Fault> {
+        self.path.push_str("state");
+        self.object(state)?;
+        let users = self.array(state, "users", false)?;
+        let clients = self.array(state, "clients", false)?;
+
+        let mut model = Model {
+            root: state.clone(),
+            users: Vec::with_capacity(users.len()),
+            clients: Vec::with_capacity(clients.len()),
+            links: Vec::new(),
+            invites: Vec::new(),
+            user_index: HashMap::with_capacity(users.len()),
+            client_index: HashMap::with_capacity(clients.len()),
+            link_index: HashMap::new(),
+        };
+
+        for (i, doc) in users.into_iter().enumerate() {
+            self.with(format_args!(".users[{i}]"), |me| {
+                me.object(&doc)?;
+                let id = me.id(&doc, "id")?;
+                if model.user_index.insert(id, i).is_some() {
+                    return Err(me.with(format_args!(".id"), |me| {
+                        me.fault(format!("duplicate user id {id}"))
+                    }));
+                }
+                let email = me.email(&doc)?;
+                model.users.push(User { id, email, doc });
+                Ok(())
+            })?;
+        }
+
+        for (i, doc) in clients.into_iter().enumerate() {
+            self.with(format_args!(".clients[{i}]"), |me| {
+                me.object(&doc)?;
+                let id = me.id(&doc, "id")?;
+                if model.client_index.insert(id, i).is_some() {
+                    return Err(me.with(format_args!(".id"), |me| {
+                        me.fault(format!("duplicate client id {id}"))
+                    }));
+                }
+                let owner_user_id = me.id(&doc, "owner_user_id")?;
+                model.clients.push(Client {
+                    id,
+                    owner_user_id,
+                    doc,
+                });
+                Ok(())
+            })?;
+        }
+
+        let links = self.array(state, "user_clients", true)?;
+        model.links.reserve(links.len());
+        model.link_index.reserve(links.len());
+        for (i, doc) in links.into_iter().enumerate() {
+            self.with(format_args!(".user_clients[{i}]"), |me| {
+                me.object(&doc)?;
+                let user_id = me.id(&doc, "user_id")?;
+                if model.user(user_id).is_none() {
+                    return Err(me.with(format_args!(".user_id"), |me| {
+                        me.fault(format!("no user with id {user_id} in state.users"))
+                    }));
+                }
+                let client_id = me.id(&doc, "client_id")?;
+                if model.client(client_id).is_none() {
+                    return Err(me.with(format_args!(".client_id"), |me| {
+                        me.fault(format!("no client with id {client_id} in state.clients"))
+                    }));
+                }
+                if model.link_index.insert((user_id, client_id), i).is_some() {
+                    return Err(me.fault(format!(
+                        "duplicate link for user {user_id} and client {client_id}"
+                    )));
+                }
+                let permissions = me.permissions(&doc)?;
+                model.links.push(Some(Link {
+                    user_id,
+                    client_id,
+                    permissions,
+                    doc,
+                }));
+                Ok(())
+            })?;
+        }
+
+        let invites = self.array(state, "invites", true)?;
+        model.invites.reserve(invites.len());
+        for (i, doc) in invites.into_iter().enumerate() {
+            self.with(format_args!(".invites[{i}]"), |me| {
+                me.object(&doc)?;
+                let client_id = me.id(&doc, "client_id")?;
+                let email = me.email(&doc)?;
+                let permissions = me.permissions(&doc)?;
+                model.invites.push(Invite {
+                    client_id,
+                    email,
+                    permissions,
+                    doc: Some(doc),
+                });
+                Ok(())
+            })?;
+        }
+        Ok(model)
+    }
+}
+
+/// A short description of a bad id value for messages.
+fn describe<D: Doc>(value: &D) -> String {
+    match value.kind() {
+        Kind::Number => match value.as_f64() {
+            Some(n) if n.is_finite() => format!("{n}"),
+            Some(n) => format!("{n}"),
+            None => "a number".into(),
+        },
+        Kind::String => {
+            let s = value.as_string().unwrap_or_default();
+            format!("the string \"{}\"", shown_name(&s))
+        }
+        other => other.article().into(),
+    }
+}
