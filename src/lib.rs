@@ -34,8 +34,10 @@ mod response;
 mod state;
 mod vocabulary;
 
+/// The wasm-bindgen exports (what the npm package calls).
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use api::{
     create_client_invite, delete_user_client, get_user_permissions, has_permission, holds,
