@@ -4,6 +4,7 @@
  */
 import * as core from "../target/js-glue/whmcs_permissions.js";
 import { rethrow } from "./errors.js";
+import type { PermissionName } from "./generated.js";
 import type {
   ApiResponse,
   CreateClientInviteParams,
@@ -13,7 +14,6 @@ import type {
   Id,
   InitInput,
   Outcome,
-  PermissionName,
   PermissionsResponse,
   ResponseFormat,
   State,
@@ -41,7 +41,7 @@ function call<T>(f: (c: typeof core) => T): T {
   }
 }
 
-/** Loads the module synchronously from bytes or a compiled module (Node entries). */
+/** Loads the module synchronously from bytes or a compiled module (Node entries). @internal */
 export function initSync(module: BufferSource | WebAssembly.Module): void {
   if (ready) return;
   core.initSync({ module });
@@ -49,6 +49,7 @@ export function initSync(module: BufferSource | WebAssembly.Module): void {
 }
 
 /**
+ * @internal
  * Loads the module from `input`, or from `fallback()` when none is given.
  * Idempotent and safe to call concurrently: every caller awaits one load.
  */

@@ -19,7 +19,7 @@ export class StateError extends Error {
   }
 }
 
-/** Rethrows what the core threw, as the wrapper's classes. */
+/** Rethrows what the core threw, as the wrapper's classes. @internal */
 export function rethrow(error: unknown): never {
   if (error instanceof Error && error.name === "StateError" && !(error instanceof StateError)) {
     throw new StateError(error.message, String((error as { path?: unknown }).path ?? "state"));

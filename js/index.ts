@@ -11,5 +11,5 @@ export {
   updateUserPermissions,
 } from "./api.js";
 export { StateError } from "./errors.js";
-export { PERMISSIONS } from "./generated.js";
+export { PERMISSIONS, type PermissionName } from "./generated.js";
 export type * from "./types.js";

@@ -4,8 +4,6 @@
  */
 import type { PermissionName } from "./generated.js";
 
-export type { PermissionName };
-
 /** An id as WHMCS receives it: a number, or a string of ASCII digits (`"0042"`, `" 7 "`). */
 export type Id = number | string;
 

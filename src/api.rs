@@ -147,12 +147,19 @@ pub fn has_permission<D: Doc>(
 ) -> Result<bool, CallError> {
     let model = Model::from_doc(state)?;
     let permission = permission_arg(permission)?;
-    Ok(holds(&model, parse_id(Some(user_id)), parse_id(Some(client_id)), permission))
+    Ok(holds(
+        &model,
+        parse_id(Some(user_id)),
+        parse_id(Some(client_id)),
+        permission,
+    ))
 }
 
 /// The `permission` argument of `hasPermission`: exactly one of the 13.
 pub fn permission_arg<D: Doc>(permission: &D) -> Result<Permission, CallError> {
-    let name = permission.as_string().filter(|_| permission.kind() == Kind::String);
+    let name = permission
+        .as_string()
+        .filter(|_| permission.kind() == Kind::String);
     name.as_deref()
         .and_then(Permission::from_name)
         .ok_or_else(|| {

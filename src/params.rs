@@ -214,11 +214,22 @@ mod tests {
 
     #[test]
     fn permission_lists() {
-        assert_eq!(PermissionsParam::parse(&json!(" , ,")), PermissionsParam::Missing);
-        assert_eq!(PermissionsParam::parse(&json!([])), PermissionsParam::Missing);
-        assert_eq!(PermissionsParam::parse(&json!(["profile", 1])), PermissionsParam::Missing);
-        let PermissionsParam::Given { known, first_unknown } =
-            PermissionsParam::parse(&json!("orders, Foo ,profile,bar,orders"))
+        assert_eq!(
+            PermissionsParam::parse(&json!(" , ,")),
+            PermissionsParam::Missing
+        );
+        assert_eq!(
+            PermissionsParam::parse(&json!([])),
+            PermissionsParam::Missing
+        );
+        assert_eq!(
+            PermissionsParam::parse(&json!(["profile", 1])),
+            PermissionsParam::Missing
+        );
+        let PermissionsParam::Given {
+            known,
+            first_unknown,
+        } = PermissionsParam::parse(&json!("orders, Foo ,profile,bar,orders"))
         else {
             panic!("expected a list")
         };

@@ -46,7 +46,9 @@ struct ValueVisitor(usize);
 impl ValueVisitor {
     fn nested<E: serde::de::Error>(&self) -> Result<ValueVisitor, E> {
         if self.0 >= MAX_DEPTH {
-            return Err(E::custom(format!("response is nested deeper than {MAX_DEPTH} levels")));
+            return Err(E::custom(format!(
+                "response is nested deeper than {MAX_DEPTH} levels"
+            )));
         }
         Ok(ValueVisitor(self.0 + 1))
     }
@@ -200,7 +202,9 @@ pub fn to_xml(value: &Value, command: Option<&str>) -> Result<String, RenderErro
         return Err(RenderError("a response must be an object".into()));
     };
     if value.depth() > MAX_DEPTH {
-        return Err(RenderError(format!("response is nested deeper than {MAX_DEPTH} levels")));
+        return Err(RenderError(format!(
+            "response is nested deeper than {MAX_DEPTH} levels"
+        )));
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
     if let Some(command) = command {
@@ -303,7 +307,10 @@ mod tests {
                 "permissions".into(),
                 Value::Object(vec![(
                     "permission".into(),
-                    Value::Array(vec![Value::String("profile".into()), Value::String("orders".into())]),
+                    Value::Array(vec![
+                        Value::String("profile".into()),
+                        Value::String("orders".into()),
+                    ]),
                 )]),
             ),
         ]);

@@ -268,9 +268,10 @@ impl Reader {
         let value = self.field(obj, "email")?;
         self.with(format_args!(".email"), |me| match value {
             None => Ok(None),
-            Some(v) => v.as_string().map(Some).ok_or_else(|| {
-                me.fault(format!("must be a string, got {}", v.kind().article()))
-            }),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| me.fault(format!("must be a string, got {}", v.kind().article()))),
         })
     }
 

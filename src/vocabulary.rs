@@ -142,7 +142,10 @@ mod tests {
     fn names_are_case_sensitive() {
         assert!(Permission::from_name("PROFILE").is_none());
         assert!(Permission::from_name(" profile").is_none());
-        assert_eq!(Permission::from_name("orders").map(Permission::index), Some(12));
+        assert_eq!(
+            Permission::from_name("orders").map(Permission::index),
+            Some(12)
+        );
     }
 
     #[test]

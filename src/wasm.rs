@@ -85,7 +85,11 @@ impl Doc for JsDoc {
     }
     fn set(&mut self, key: &str, value: Self) {
         // Only ever called on objects this crate made, with its own keys.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(wasm_bindgen::intern(key)), &value.0);
+        let _ = Reflect::set(
+            &self.0,
+            &JsValue::from_str(wasm_bindgen::intern(key)),
+            &value.0,
+        );
     }
     fn new_object() -> Self {
         JsDoc(Object::new().into())
@@ -137,7 +141,6 @@ fn outcome_js(outcome: Result<Outcome<JsDoc>, CallError>) -> Result<JsValue, JsV
     Ok(object.into())
 }
 
-
 #[wasm_bindgen(js_name = updateUserPermissions)]
 pub fn update_user_permissions(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
     outcome_js(api::update_user_permissions(&JsDoc(state), &JsDoc(params)))
@@ -167,7 +170,11 @@ pub fn get_permissions_list() -> JsValue {
 
 #[wasm_bindgen(js_name = localApi)]
 pub fn local_api(command: JsValue, post_data: JsValue, state: JsValue) -> Result<JsValue, JsValue> {
-    outcome_js(api::local_api(&JsDoc(command), &JsDoc(post_data), &JsDoc(state)))
+    outcome_js(api::local_api(
+        &JsDoc(command),
+        &JsDoc(post_data),
+        &JsDoc(state),
+    ))
 }
 
 #[wasm_bindgen(js_name = hasPermission)]
@@ -177,13 +184,22 @@ pub fn has_permission(
     client_id: JsValue,
     permission: JsValue,
 ) -> Result<bool, JsValue> {
-    api::has_permission(&JsDoc(state), &JsDoc(user_id), &JsDoc(client_id), &JsDoc(permission)).map_err(thrown)
+    api::has_permission(
+        &JsDoc(state),
+        &JsDoc(user_id),
+        &JsDoc(client_id),
+        &JsDoc(permission),
+    )
+    .map_err(thrown)
 }
 
 /// The 13 names, canonical order.
 #[wasm_bindgen(js_name = permissionNames)]
 pub fn permission_names() -> Array {
-    crate::PERMISSIONS.iter().map(|p| JsValue::from_str(p)).collect()
+    crate::PERMISSIONS
+        .iter()
+        .map(|p| JsValue::from_str(p))
+        .collect()
 }
 
 /// `formatResponse(response, "json" | "xml", command?)`.

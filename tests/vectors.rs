@@ -12,7 +12,10 @@ fn resolve(file: &Value, v: &Value) -> Value {
     match v.as_object() {
         Some(o) if o.len() == 1 && o.get("$ref").is_some_and(Value::is_string) => {
             let name = o["$ref"].as_str().unwrap();
-            file["states"].get(name).cloned().unwrap_or_else(|| panic!("unknown $ref {name}"))
+            file["states"]
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("unknown $ref {name}"))
         }
         _ => v.clone(),
     }
@@ -98,6 +101,11 @@ fn every_vector_agrees() {
         }
     }
     println!("native: {}/{total} vectors agree", total - failures.len());
-    assert!(failures.is_empty(), "{} of {total} vectors diverge:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} vectors diverge:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(total >= 100, "only {total} vectors");
 }

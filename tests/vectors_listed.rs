@@ -12,5 +12,8 @@ fn wasm_suite_embeds_every_vector_file() {
             missing.push(name);
         }
     }
-    assert!(missing.is_empty(), "add to FILES in tests/wasm.rs: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "add to FILES in tests/wasm.rs: {missing:?}"
+    );
 }

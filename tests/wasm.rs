@@ -45,18 +45,30 @@ fn api() -> JsValue {
     let f2 = |f: fn(JsValue, JsValue) -> Result<JsValue, JsValue>| -> JsValue {
         Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(f).into_js_value()
     };
-    set(&o, "updateUserPermissions", &f2(wasm::update_user_permissions));
+    set(
+        &o,
+        "updateUserPermissions",
+        &f2(wasm::update_user_permissions),
+    );
     set(&o, "deleteUserClient", &f2(wasm::delete_user_client));
     set(&o, "createClientInvite", &f2(wasm::create_client_invite));
     set(&o, "getUserPermissions", &f2(wasm::get_user_permissions));
     let list = Closure::<dyn Fn() -> JsValue>::new(wasm::get_permissions_list).into_js_value();
     set(&o, "getPermissionsList", &list);
-    let local = Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(wasm::local_api);
+    let local = Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
+        wasm::local_api,
+    );
     set(&o, "localApi", &local.into_js_value());
-    let has = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> Result<bool, JsValue>>::new(wasm::has_permission);
+    let has = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> Result<bool, JsValue>>::new(
+        wasm::has_permission,
+    );
     set(&o, "hasPermission", &has.into_js_value());
     // The core throws an Error named "StateError"; the runner also checks the name.
-    set(&o, "StateError", &Reflect::get(&js_sys::global(), &"Error".into()).unwrap());
+    set(
+        &o,
+        "StateError",
+        &Reflect::get(&js_sys::global(), &"Error".into()).unwrap(),
+    );
     o.into()
 }
 
@@ -67,10 +79,18 @@ fn every_vector_agrees() {
         Reflect::set(&files, &(*name).into(), &JSON::parse(text).unwrap()).unwrap();
     }
     let report = run_all(&api(), &files);
-    let total = Reflect::get(&report, &"total".into()).unwrap().as_f64().unwrap();
+    let total = Reflect::get(&report, &"total".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
     let failures = Reflect::get(&report, &"failures".into()).unwrap();
     let failed = js_sys::Array::from(&failures).length();
     console_log!("wasm: {}/{} vectors agree", total as u32 - failed, total);
-    assert_eq!(failed, 0, "{}", JSON::stringify_with_replacer_and_space(&failures, &JsValue::NULL, &2.into()).unwrap());
+    assert_eq!(
+        failed,
+        0,
+        "{}",
+        JSON::stringify_with_replacer_and_space(&failures, &JsValue::NULL, &2.into()).unwrap()
+    );
     assert!(total >= 100.0);
 }

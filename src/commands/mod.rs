@@ -67,7 +67,9 @@ impl Command {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            Command::UpdateUserPermissions | Command::DeleteUserClient | Command::CreateClientInvite
+            Command::UpdateUserPermissions
+                | Command::DeleteUserClient
+                | Command::CreateClientInvite
         )
     }
 
@@ -79,11 +81,14 @@ impl Command {
     ) -> Result<(Response, Vec<Change>), ParamsError> {
         expect_params_object(params)?;
         Ok(match self {
-            Command::UpdateUserPermissions => UpdateUserPermissions::from_params(params)?.apply(model),
-            Command::GetPermissionsList => (get_permissions_list(), Vec::new()),
-            Command::GetUserPermissions => {
-                (GetUserPermissions::from_params(params)?.answer(model), Vec::new())
+            Command::UpdateUserPermissions => {
+                UpdateUserPermissions::from_params(params)?.apply(model)
             }
+            Command::GetPermissionsList => (get_permissions_list(), Vec::new()),
+            Command::GetUserPermissions => (
+                GetUserPermissions::from_params(params)?.answer(model),
+                Vec::new(),
+            ),
             Command::DeleteUserClient => DeleteUserClient::from_params(params)?.apply(model),
             Command::CreateClientInvite => CreateClientInvite::from_params(params)?.apply(model),
         })

@@ -17,4 +17,5 @@ test("cjs: every vector agrees", async (t) => {
     }
   }
   assert.ok(count >= 100, `only ${count} vectors`);
+  t.diagnostic(`cjs: ${count} vectors run`);
 });
