@@ -7,13 +7,16 @@
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs
 //   6. tsc declarations                     -> pkg/index.d.ts, .d.mts, .d.cts
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const pkg = join(root, "pkg");
+// Built into a staging folder and swapped in at the end, so a concurrent
+// reader of pkg/ never sees a half-written build.
+const finalPkg = join(root, "pkg");
+const pkg = join(root, "target", `pkg-staging-${process.pid}`);
 const glue = join(root, "target", "js-glue");
 const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 
@@ -37,8 +40,8 @@ run("wasm-bindgen", [
 writeFileSync(join(glue, "package.json"), '{ "type": "module" }\n');
 
 step("wasm-opt -Oz");
+rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
-for (const f of readdirSync(pkg)) rmSync(join(pkg, f), { recursive: true, force: true });
 const wasmOut = join(pkg, "whmcs_permissions_bg.wasm");
 run(bin("wasm-opt"), [
   join(glue, "whmcs_permissions_bg.wasm"), "-Oz",
@@ -77,6 +80,9 @@ run(bin("tsc"), ["-p", "tsconfig.build.json"]);
 // One self-contained declaration file, copied per module format.
 const dts = bundleDeclarations(join(root, "target", "types"), "browser.d.ts");
 for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(join(pkg, name), dts);
+
+rmSync(finalPkg, { recursive: true, force: true });
+renameSync(pkg, finalPkg);
 
 const gz = (await import("node:zlib")).gzipSync(bytes, { level: 9 }).length;
 step(`done: pkg/whmcs_permissions_bg.wasm ${bytes.length} bytes (${gz} gzip)`);
