@@ -126,6 +126,14 @@ export function hasPermission(state: State, userId: Id, clientId: Id, permission
   return call((c) => c.hasPermission(state, userId, clientId, permission));
 }
 
+/**
+ * `{"result":"error","message":"Authentication Failed"}`: what a WHMCS API
+ * endpoint answers when the credentials are wrong or missing.
+ */
+export function authenticationFailed(): ErrorResponse {
+  return call((c) => c.authenticationFailed());
+}
+
 /** Renders a response as WHMCS's API does: `JSON.stringify` bytes, or its XML. */
 export function formatResponse(response: ApiResponse, format: ResponseFormat, command?: string): string {
   return call((c) => c.formatResponse(response, format, command));

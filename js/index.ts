@@ -1,5 +1,6 @@
 /** Everything every entry exports (each entry adds its own `init`). */
 export {
+  authenticationFailed,
   createClientInvite,
   deleteUserClient,
   formatResponse,

@@ -20,6 +20,8 @@ pub mod message {
     pub const PERMISSIONS_REQUIRED: &str = "User permissions are required";
     pub const ALREADY_ASSOCIATED: &str = "User already associated with client";
     pub const COMMAND_NOT_FOUND: &str = "Command Not Found";
+    /// What the API endpoint answers when credentials are wrong or missing.
+    pub const AUTHENTICATION_FAILED: &str = "Authentication Failed";
 }
 
 /// A WHMCS API response.

@@ -193,6 +193,12 @@ pub fn has_permission(
     .map_err(thrown)
 }
 
+/// `{"result":"error","message":"Authentication Failed"}`, for API endpoints.
+#[wasm_bindgen(js_name = authenticationFailed)]
+pub fn authentication_failed() -> JsValue {
+    response_js(&Response::error(crate::message::AUTHENTICATION_FAILED))
+}
+
 /// The 13 names, canonical order.
 #[wasm_bindgen(js_name = permissionNames)]
 pub fn permission_names() -> Array {
