@@ -27,15 +27,16 @@ let loading: Promise<void> | undefined;
 const NOT_READY =
   "whmcs-permissions: the WebAssembly module is not loaded yet; `await init()` before calling the API";
 
-function wasm(): typeof core {
+/** Throws unless the module is loaded. @internal */
+export function checkReady(): void {
   if (!ready) throw new Error(NOT_READY);
-  return core;
 }
 
-function call<T>(f: (c: typeof core) => T): T {
-  const c = wasm();
+/** Runs `f` on the loaded core, rethrowing what it throws as our classes. @internal */
+export function call<T>(f: (c: typeof core) => T): T {
+  checkReady();
   try {
-    return f(c);
+    return f(core);
   } catch (error) {
     return rethrow(error);
   }

@@ -12,5 +12,6 @@ export {
   updateUserPermissions,
 } from "./api.js";
 export { StateError } from "./errors.js";
+export { PermissionStore, type BatchCall, type BatchOutcome, type StoreOutcome } from "./store.js";
 export { PERMISSIONS, type PermissionName } from "./generated.js";
 export type * from "./types.js";

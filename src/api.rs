@@ -108,6 +108,23 @@ pub fn get_user_permissions<D: Doc>(state: &D, params: &D) -> Result<Response, C
 /// non-object postData, are type errors; then the state is validated; an
 /// unknown command answers `Command Not Found`.
 pub fn local_api<D: Doc>(command: &D, post_data: &D, state: &D) -> Result<Outcome<D>, CallError> {
+    let command = command_arg(command, post_data)?;
+    match command {
+        Some(command) => run(command, state, post_data),
+        None => {
+            let model = Model::from_doc(state)?;
+            Ok(Outcome {
+                response: Response::error(message::COMMAND_NOT_FOUND),
+                state: rendered(&model)?,
+                changes: Vec::new(),
+            })
+        }
+    }
+}
+
+/// The `localApi` argument checks: a string command, then an object
+/// postData. `None` is an unknown command (`Command Not Found`).
+pub fn command_arg<D: Doc>(command: &D, post_data: &D) -> Result<Option<Command>, CallError> {
     let name = match command.kind() {
         Kind::String => command.as_string().unwrap_or_default(),
         other => {
@@ -123,17 +140,7 @@ pub fn local_api<D: Doc>(command: &D, post_data: &D, state: &D) -> Result<Outcom
             post_data.kind().article()
         )));
     }
-    match Command::from_name(&name) {
-        Some(command) => run(command, state, post_data),
-        None => {
-            let model = Model::from_doc(state)?;
-            Ok(Outcome {
-                response: Response::error(message::COMMAND_NOT_FOUND),
-                state: rendered(&model)?,
-                changes: Vec::new(),
-            })
-        }
-    }
+    Ok(Command::from_name(&name))
 }
 
 /// Whether a user holds a permission on a client. The owner holds all; an

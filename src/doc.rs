@@ -41,6 +41,8 @@ impl Kind {
     }
 }
 
+use crate::vocabulary::PermissionSet;
+
 /// Reading a host value failed: a getter or a proxy trap threw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostError(pub String);
@@ -73,6 +75,10 @@ pub trait Doc: Sized + Clone {
     fn from_str(s: &str) -> Self;
     /// An id (at most 2^53-1, so exact as a JS number).
     fn from_id(id: u64) -> Self;
+    /// A new array of permission names in canonical order.
+    fn from_permissions(set: PermissionSet) -> Self {
+        Self::new_array(set.names().map(Self::from_str).collect())
+    }
 }
 
 #[cfg(feature = "json")]

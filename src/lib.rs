@@ -28,10 +28,12 @@
 mod api;
 pub mod commands;
 mod doc;
+mod index;
 mod params;
 pub mod render;
 mod response;
 mod state;
+mod store;
 mod vocabulary;
 
 /// The wasm-bindgen exports (what the npm package calls).
@@ -40,8 +42,8 @@ mod vocabulary;
 pub mod wasm;
 
 pub use api::{
-    create_client_invite, delete_user_client, get_user_permissions, has_permission, holds,
-    local_api, permission_arg, run, update_user_permissions, CallError, Outcome,
+    command_arg, create_client_invite, delete_user_client, get_user_permissions, has_permission,
+    holds, local_api, permission_arg, run, update_user_permissions, CallError, Outcome,
 };
 pub use commands::{create_client_invite::is_plausible_email, get_permissions_list, Command};
 pub use doc::{Doc, HostError, Kind};
@@ -51,4 +53,5 @@ pub use params::{
 };
 pub use response::{message, Change, Response};
 pub use state::{Client, Invite, Link, Model, Relation, StateError, User};
+pub use store::{BatchOutcome, Call, Store};
 pub use vocabulary::{Permission, PermissionSet, PERMISSIONS};

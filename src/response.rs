@@ -3,6 +3,8 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::doc::Doc;
+use crate::state::permissions_doc;
 use crate::vocabulary::PermissionSet;
 
 /// Every message the API answers with. They live here and nowhere else.
@@ -119,4 +121,72 @@ pub enum Change {
         email: String,
         permissions: PermissionSet,
     },
+}
+
+impl Response {
+    /// The response as a host value, keys in WHMCS order.
+    pub fn to_doc<D: Doc>(&self) -> D {
+        let mut out = D::new_object();
+        match self {
+            Response::Success => out.set("result", D::from_str("success")),
+            Response::Permissions(set) => {
+                out.set("result", D::from_str("success"));
+                let mut list = D::new_object();
+                list.set("permission", permissions_doc(*set));
+                out.set("permissions", list);
+            }
+            Response::Error(message) => {
+                out.set("result", D::from_str("error"));
+                out.set("message", D::from_str(message));
+            }
+        }
+        out
+    }
+}
+
+impl Change {
+    /// The change record as a host value, keys in contract order.
+    pub fn to_doc<D: Doc>(&self) -> D {
+        let mut out = D::new_object();
+        match self {
+            Change::SetPermissions {
+                user_id,
+                client_id,
+                before,
+                after,
+            } => {
+                out.set("op", D::from_str("set_permissions"));
+                out.set("user_id", D::from_id(*user_id));
+                out.set("client_id", D::from_id(*client_id));
+                out.set("before", permissions_doc(*before));
+                out.set("after", permissions_doc(*after));
+            }
+            Change::RemoveLink {
+                user_id,
+                client_id,
+                before,
+            } => {
+                out.set("op", D::from_str("remove_link"));
+                out.set("user_id", D::from_id(*user_id));
+                out.set("client_id", D::from_id(*client_id));
+                out.set("before", permissions_doc(*before));
+            }
+            Change::AddInvite {
+                client_id,
+                email,
+                permissions,
+            } => {
+                out.set("op", D::from_str("add_invite"));
+                out.set("client_id", D::from_id(*client_id));
+                out.set("email", D::from_str(email));
+                out.set("permissions", permissions_doc(*permissions));
+            }
+        }
+        out
+    }
+
+    /// A list of changes as a host array.
+    pub fn list_to_doc<D: Doc>(changes: &[Change]) -> D {
+        D::new_array(changes.iter().map(Change::to_doc).collect())
+    }
 }

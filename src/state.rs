@@ -4,10 +4,10 @@
 //! Validation reads the host value through [`Doc`] and keeps a handle to
 //! every record, so a returned state carries unknown fields untouched.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::doc::{Doc, HostError, Kind};
+use crate::index::{id_map, pair, IdMap};
 use crate::params::{parse_id_number, php_trim, shown_name};
 use crate::vocabulary::{Permission, PermissionSet};
 
@@ -45,11 +45,12 @@ pub struct Client<D> {
     pub doc: D,
 }
 
-/// A user's access to a client that they do not own (`tblusers_clients`).
+/// A user's access to a client (`tblusers_clients`). `user` and `client`
+/// are indexes into [`Model::users`] and [`Model::clients`].
 #[derive(Clone, Debug)]
 pub struct Link<D> {
-    pub user_id: u64,
-    pub client_id: u64,
+    pub user: u32,
+    pub client: u32,
     pub permissions: PermissionSet,
     pub doc: D,
 }
@@ -75,9 +76,20 @@ pub struct Model<D> {
     pub clients: Vec<Client<D>>,
     pub links: Vec<Option<Link<D>>>,
     pub invites: Vec<Invite<D>>,
-    user_index: HashMap<u64, usize>,
-    client_index: HashMap<u64, usize>,
-    link_index: HashMap<(u64, u64), usize>,
+    user_index: IdMap<u64, u32>,
+    client_index: IdMap<u64, u32>,
+    /// `pair(user index, client index)` to the index in `links`.
+    link_index: IdMap<u64, u32>,
+    /// While a transaction is open, how to undo each change made in it.
+    journal: Option<Vec<Undo<D>>>,
+}
+
+/// How to undo one change to a [`Model`].
+#[derive(Clone, Debug)]
+enum Undo<D> {
+    Permissions { slot: usize, before: PermissionSet },
+    Link { slot: usize, link: Link<D> },
+    Invite,
 }
 
 /// Who a user is to a client.
@@ -95,39 +107,74 @@ impl<D: Doc> Model<D> {
     }
 
     pub fn user(&self, id: u64) -> Option<&User<D>> {
-        self.user_index.get(&id).map(|&i| &self.users[i])
+        self.user_index.get(&id).map(|&i| &self.users[i as usize])
     }
 
     pub fn client(&self, id: u64) -> Option<&Client<D>> {
-        self.client_index.get(&id).map(|&i| &self.clients[i])
+        self.client_index
+            .get(&id)
+            .map(|&i| &self.clients[i as usize])
+    }
+
+    /// The index in `links` of the link between two ids.
+    fn link_slot(&self, user_id: u64, client_id: u64) -> Option<usize> {
+        let user = *self.user_index.get(&user_id)?;
+        let client = *self.client_index.get(&client_id)?;
+        self.link_index
+            .get(&pair(user, client))
+            .map(|&i| i as usize)
     }
 
     pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
-        self.link_index
-            .get(&(user_id, client_id))
-            .and_then(|&i| self.links[i].as_ref())
+        self.links[self.link_slot(user_id, client_id)?].as_ref()
     }
 
-    /// How `user_id` relates to `client_id` (both assumed to exist).
+    /// How `user_id` relates to `client_id`.
     pub fn relation(&self, user_id: u64, client_id: u64) -> Relation {
-        match (self.client(client_id), self.link(user_id, client_id)) {
-            (Some(c), _) if c.owner_user_id == user_id => Relation::Owner,
-            (_, Some(link)) => Relation::Linked(link.permissions),
-            _ => Relation::None,
+        match self.client(client_id) {
+            Some(c) if c.owner_user_id == user_id => Relation::Owner,
+            Some(_) => match self.link(user_id, client_id) {
+                Some(link) => Relation::Linked(link.permissions),
+                None => Relation::None,
+            },
+            None => Relation::None,
         }
     }
 
+    /// The live links, in state order.
+    pub fn links(&self) -> impl Iterator<Item = &Link<D>> {
+        self.links.iter().flatten()
+    }
+
+    /// The ids a link joins.
+    pub fn link_ids(&self, link: &Link<D>) -> (u64, u64) {
+        (
+            self.users[link.user as usize].id,
+            self.clients[link.client as usize].id,
+        )
+    }
+
     pub fn set_link_permissions(&mut self, user_id: u64, client_id: u64, set: PermissionSet) {
-        if let Some(&i) = self.link_index.get(&(user_id, client_id)) {
-            if let Some(link) = self.links[i].as_mut() {
-                link.permissions = set;
+        let Some(slot) = self.link_slot(user_id, client_id) else {
+            return;
+        };
+        if let Some(link) = self.links[slot].as_mut() {
+            let before = std::mem::replace(&mut link.permissions, set);
+            if let Some(journal) = self.journal.as_mut() {
+                journal.push(Undo::Permissions { slot, before });
             }
         }
     }
 
     pub fn remove_link(&mut self, user_id: u64, client_id: u64) {
-        if let Some(i) = self.link_index.remove(&(user_id, client_id)) {
-            self.links[i] = None;
+        let Some(slot) = self.link_slot(user_id, client_id) else {
+            return;
+        };
+        if let Some(link) = self.links[slot].take() {
+            self.link_index.remove(&pair(link.user, link.client));
+            if let Some(journal) = self.journal.as_mut() {
+                journal.push(Undo::Link { slot, link });
+            }
         }
     }
 
@@ -138,6 +185,40 @@ impl<D: Doc> Model<D> {
             permissions,
             doc: None,
         });
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(Undo::Invite);
+        }
+    }
+
+    /// Starts recording changes so that [`Model::rollback`] can undo them.
+    pub fn begin(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// Keeps the changes made since [`Model::begin`].
+    pub fn commit(&mut self) {
+        self.journal = None;
+    }
+
+    /// Undoes every change made since [`Model::begin`], newest first.
+    pub fn rollback(&mut self) {
+        for undo in self.journal.take().unwrap_or_default().into_iter().rev() {
+            match undo {
+                Undo::Permissions { slot, before } => {
+                    if let Some(link) = self.links[slot].as_mut() {
+                        link.permissions = before;
+                    }
+                }
+                Undo::Link { slot, link } => {
+                    self.link_index
+                        .insert(pair(link.user, link.client), slot as u32);
+                    self.links[slot] = Some(link);
+                }
+                Undo::Invite => {
+                    self.invites.pop();
+                }
+            }
+        }
     }
 
     /// The state as the host sees it: a new object in canonical form
@@ -145,16 +226,18 @@ impl<D: Doc> Model<D> {
     /// canonical order), unknown fields and record order kept.
     pub fn to_doc(&self) -> Result<D, HostError> {
         let mut out = self.root.copy_object()?;
-        out.set(
-            "users",
-            D::new_array(self.users.iter().map(|u| u.doc.clone()).collect()),
-        );
-        out.set(
-            "clients",
-            D::new_array(self.clients.iter().map(|c| c.doc.clone()).collect()),
-        );
+        let mut users = Vec::with_capacity(self.users.len());
+        for user in &self.users {
+            users.push(user.doc.copy_object()?);
+        }
+        out.set("users", D::new_array(users));
+        let mut clients = Vec::with_capacity(self.clients.len());
+        for client in &self.clients {
+            clients.push(client.doc.copy_object()?);
+        }
+        out.set("clients", D::new_array(clients));
         let mut links = Vec::with_capacity(self.links.len());
-        for link in self.links.iter().flatten() {
+        for link in self.links() {
             let mut doc = link.doc.copy_object()?;
             doc.set("permissions", permissions_doc(link.permissions));
             links.push(doc);
@@ -184,7 +267,7 @@ impl<D: Doc> Model<D> {
 
 /// A permission set as a host array of names, canonical order.
 pub fn permissions_doc<D: Doc>(set: PermissionSet) -> D {
-    D::new_array(set.names().map(D::from_str).collect())
+    D::from_permissions(set)
 }
 
 /// Walks a state in the documented order, with the current path.
@@ -334,16 +417,17 @@ impl Reader {
             clients: Vec::with_capacity(clients.len()),
             links: Vec::new(),
             invites: Vec::new(),
-            user_index: HashMap::with_capacity(users.len()),
-            client_index: HashMap::with_capacity(clients.len()),
-            link_index: HashMap::new(),
+            user_index: id_map(users.len()),
+            client_index: id_map(clients.len()),
+            link_index: id_map(0),
+            journal: None,
         };
 
         for (i, doc) in users.into_iter().enumerate() {
             self.with(format_args!(".users[{i}]"), |me| {
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
-                if model.user_index.insert(id, i).is_some() {
+                if model.user_index.insert(id, i as u32).is_some() {
                     return Err(me.with(format_args!(".id"), |me| {
                         me.fault(format!("duplicate user id {id}"))
                     }));
@@ -358,7 +442,7 @@ impl Reader {
             self.with(format_args!(".clients[{i}]"), |me| {
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
-                if model.client_index.insert(id, i).is_some() {
+                if model.client_index.insert(id, i as u32).is_some() {
                     return Err(me.with(format_args!(".id"), |me| {
                         me.fault(format!("duplicate client id {id}"))
                     }));
@@ -380,26 +464,30 @@ impl Reader {
             self.with(format_args!(".user_clients[{i}]"), |me| {
                 me.object(&doc)?;
                 let user_id = me.id(&doc, "user_id")?;
-                if model.user(user_id).is_none() {
+                let Some(&user) = model.user_index.get(&user_id) else {
                     return Err(me.with(format_args!(".user_id"), |me| {
                         me.fault(format!("no user with id {user_id} in state.users"))
                     }));
-                }
+                };
                 let client_id = me.id(&doc, "client_id")?;
-                if model.client(client_id).is_none() {
+                let Some(&client) = model.client_index.get(&client_id) else {
                     return Err(me.with(format_args!(".client_id"), |me| {
                         me.fault(format!("no client with id {client_id} in state.clients"))
                     }));
-                }
-                if model.link_index.insert((user_id, client_id), i).is_some() {
+                };
+                if model
+                    .link_index
+                    .insert(pair(user, client), i as u32)
+                    .is_some()
+                {
                     return Err(me.fault(format!(
                         "duplicate link for user {user_id} and client {client_id}"
                     )));
                 }
                 let permissions = me.permissions(&doc)?;
                 model.links.push(Some(Link {
-                    user_id,
-                    client_id,
+                    user,
+                    client,
                     permissions,
                     doc,
                 }));

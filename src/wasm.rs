@@ -3,13 +3,19 @@
 //! thrown `StateError`s (an `Error` named `StateError` with a `path`, which
 //! the TypeScript wrapper turns into its class) and `TypeError`s.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, CallError, Outcome};
+use crate::commands::Command;
 use crate::doc::{Doc, HostError, Kind};
+use crate::index::{id_map, IdMap};
 use crate::render::{self, Value};
-use crate::response::Response;
+use crate::response::{Change, Response};
+use crate::store::{BatchOutcome, Call, Store};
+use crate::vocabulary::{Permission, PermissionSet, PERMISSIONS};
 
 // Imports that can throw (getters, proxies) are declared with `catch` so a
 // throwing host value becomes an error we report, never an exception that
@@ -20,6 +26,63 @@ extern "C" {
     fn object_entries(o: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
     fn object_from_entries(entries: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Strings the boundary sends often, created in JS once.
+macro_rules! known_strings {
+    ($($s:literal),* $(,)?) => {
+        const KNOWN: &[&str] = &[$($s),*];
+        fn known_index(s: &str) -> Option<usize> {
+            let mut i = 0;
+            $( if s == $s { return Some(i); } i += 1; )*
+            let _ = i;
+            None
+        }
+    };
+}
+known_strings![
+    "result",
+    "success",
+    "error",
+    "message",
+    "permissions",
+    "permission",
+    "op",
+    "user_id",
+    "client_id",
+    "before",
+    "after",
+    "email",
+    "set_permissions",
+    "remove_link",
+    "add_invite",
+    "users",
+    "clients",
+    "user_clients",
+    "invites",
+    "length",
+    "id",
+    "owner_user_id",
+    "response",
+    "state",
+    "changes",
+    "responses",
+    "failedIndex",
+];
+
+thread_local! {
+    static KNOWN_JS: Vec<JsValue> = KNOWN.iter().map(|s| JsValue::from_str(s)).collect();
+    static NAMES_JS: Vec<JsValue> = PERMISSIONS.iter().map(|s| JsValue::from_str(s)).collect();
+    /// One frozen-in-spirit template array per permission set; callers get copies.
+    static SET_TEMPLATES: RefCell<IdMap<u16, Array>> = RefCell::new(id_map(16));
+}
+
+/// Calls `f` with the JS string for `s`, cached when it is a known string.
+fn with_js_str<T>(s: &str, f: impl FnOnce(&JsValue) -> T) -> T {
+    match known_index(s) {
+        Some(i) => KNOWN_JS.with(|v| f(&v[i])),
+        None => f(&JsValue::from_str(s)),
+    }
 }
 
 /// A JS value seen through [`Doc`].
@@ -65,8 +128,7 @@ impl Doc for JsDoc {
         self.0.as_string()
     }
     fn array_len(&self) -> Result<usize, HostError> {
-        let len = Reflect::get(&self.0, &JsValue::from_str(wasm_bindgen::intern("length")))
-            .map_err(host_error)?;
+        let len = with_js_str("length", |k| Reflect::get(&self.0, k)).map_err(host_error)?;
         Ok(len.as_f64().map_or(0, |n| n as usize))
     }
     fn array_get(&self, i: usize) -> Result<Self, HostError> {
@@ -75,8 +137,7 @@ impl Doc for JsDoc {
             .map_err(host_error)
     }
     fn get(&self, key: &str) -> Result<Option<Self>, HostError> {
-        let v = Reflect::get(&self.0, &JsValue::from_str(wasm_bindgen::intern(key)))
-            .map_err(host_error)?;
+        let v = with_js_str(key, |k| Reflect::get(&self.0, k)).map_err(host_error)?;
         Ok((!v.is_undefined()).then_some(JsDoc(v)))
     }
     fn copy_object(&self) -> Result<Self, HostError> {
@@ -85,11 +146,7 @@ impl Doc for JsDoc {
     }
     fn set(&mut self, key: &str, value: Self) {
         // Only ever called on objects this crate made, with its own keys.
-        let _ = Reflect::set(
-            &self.0,
-            &JsValue::from_str(wasm_bindgen::intern(key)),
-            &value.0,
-        );
+        let _ = with_js_str(key, |k| Reflect::set(&self.0, k, &value.0));
     }
     fn new_object() -> Self {
         JsDoc(Object::new().into())
@@ -102,10 +159,25 @@ impl Doc for JsDoc {
         JsDoc(array.into())
     }
     fn from_str(s: &str) -> Self {
-        JsDoc(JsValue::from_str(s))
+        JsDoc(with_js_str(s, JsValue::clone))
     }
     fn from_id(id: u64) -> Self {
         JsDoc(JsValue::from_f64(id as f64))
+    }
+    fn from_permissions(set: PermissionSet) -> Self {
+        SET_TEMPLATES.with(|templates| {
+            let mut templates = templates.borrow_mut();
+            let template = templates.entry(set.bits()).or_insert_with(|| {
+                let array = Array::new();
+                NAMES_JS.with(|names| {
+                    for p in set.iter() {
+                        array.push(&names[p.index()]);
+                    }
+                });
+                array
+            });
+            JsDoc(template.slice(0, set.len() as u32).into())
+        })
     }
 }
 
@@ -122,23 +194,31 @@ fn thrown(e: CallError) -> JsValue {
     }
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
-
-fn response_js(response: &Response) -> JsValue {
-    to_js(response)
+fn object(entries: &[(&str, JsDoc)]) -> JsValue {
+    let mut out = JsDoc::new_object();
+    for (key, value) in entries {
+        out.set(key, value.clone());
+    }
+    out.0
 }
 
 fn outcome_js(outcome: Result<Outcome<JsDoc>, CallError>) -> Result<JsValue, JsValue> {
     let outcome = outcome.map_err(thrown)?;
-    let object = Object::new();
-    let _ = Reflect::set(&object, &"response".into(), &response_js(&outcome.response));
-    let _ = Reflect::set(&object, &"state".into(), &outcome.state.0);
-    let _ = Reflect::set(&object, &"changes".into(), &to_js(&outcome.changes));
-    Ok(object.into())
+    Ok(object(&[
+        ("response", outcome.response.to_doc()),
+        ("state", outcome.state),
+        ("changes", Change::list_to_doc(&outcome.changes)),
+    ]))
+}
+
+fn response_changes_js(
+    result: Result<(Response, Vec<Change>), CallError>,
+) -> Result<JsValue, JsValue> {
+    let (response, changes) = result.map_err(thrown)?;
+    Ok(object(&[
+        ("response", response.to_doc()),
+        ("changes", Change::list_to_doc(&changes)),
+    ]))
 }
 
 #[wasm_bindgen(js_name = updateUserPermissions)]
@@ -159,13 +239,13 @@ pub fn create_client_invite(state: JsValue, params: JsValue) -> Result<JsValue, 
 #[wasm_bindgen(js_name = getUserPermissions)]
 pub fn get_user_permissions(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
     api::get_user_permissions(&JsDoc(state), &JsDoc(params))
-        .map(|r| response_js(&r))
+        .map(|r| r.to_doc::<JsDoc>().0)
         .map_err(thrown)
 }
 
 #[wasm_bindgen(js_name = getPermissionsList)]
 pub fn get_permissions_list() -> JsValue {
-    response_js(&crate::get_permissions_list())
+    crate::get_permissions_list().to_doc::<JsDoc>().0
 }
 
 #[wasm_bindgen(js_name = localApi)]
@@ -196,16 +276,15 @@ pub fn has_permission(
 /// `{"result":"error","message":"Authentication Failed"}`, for API endpoints.
 #[wasm_bindgen(js_name = authenticationFailed)]
 pub fn authentication_failed() -> JsValue {
-    response_js(&Response::error(crate::message::AUTHENTICATION_FAILED))
+    Response::error(crate::message::AUTHENTICATION_FAILED)
+        .to_doc::<JsDoc>()
+        .0
 }
 
 /// The 13 names, canonical order.
 #[wasm_bindgen(js_name = permissionNames)]
 pub fn permission_names() -> Array {
-    crate::PERMISSIONS
-        .iter()
-        .map(|p| JsValue::from_str(p))
-        .collect()
+    PERMISSIONS.iter().map(|p| JsValue::from_str(p)).collect()
 }
 
 /// `formatResponse(response, "json" | "xml", command?)`.
@@ -241,4 +320,153 @@ pub fn format_response(
         "xml" => render::to_xml(&value, command.as_deref()).map_err(|e| type_error(e.0)),
         _ => Err(type_error("format must be \"json\" or \"xml\"".into())),
     }
+}
+
+/// The indexed store (wrapped by the TypeScript `PermissionStore` class).
+#[wasm_bindgen(js_name = RawPermissionStore)]
+pub struct RawPermissionStore {
+    store: Store<JsDoc>,
+}
+
+#[wasm_bindgen(js_class = RawPermissionStore)]
+impl RawPermissionStore {
+    /// Validates and indexes a state.
+    #[wasm_bindgen(js_name = fromState)]
+    pub fn from_state(state: JsValue) -> Result<RawPermissionStore, JsValue> {
+        Store::from_doc(&JsDoc(state))
+            .map(|store| RawPermissionStore { store })
+            .map_err(|e| thrown(CallError::State(e)))
+    }
+
+    /// `localApi(command, postData)` → `{response, changes}`.
+    #[wasm_bindgen(js_name = localApi)]
+    pub fn local_api(&mut self, command: JsValue, post_data: JsValue) -> Result<JsValue, JsValue> {
+        response_changes_js(self.store.local_api(&JsDoc(command), &JsDoc(post_data)))
+    }
+
+    #[wasm_bindgen(js_name = updateUserPermissions)]
+    pub fn update_user_permissions(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
+        response_changes_js(
+            self.store
+                .run(Command::UpdateUserPermissions, &JsDoc(params)),
+        )
+    }
+
+    #[wasm_bindgen(js_name = deleteUserClient)]
+    pub fn delete_user_client(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
+        response_changes_js(self.store.run(Command::DeleteUserClient, &JsDoc(params)))
+    }
+
+    #[wasm_bindgen(js_name = createClientInvite)]
+    pub fn create_client_invite(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
+        response_changes_js(self.store.run(Command::CreateClientInvite, &JsDoc(params)))
+    }
+
+    /// `GetUserPermissions` → the response only.
+    #[wasm_bindgen(js_name = getUserPermissions)]
+    pub fn get_user_permissions(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
+        self.store
+            .run(Command::GetUserPermissions, &JsDoc(params))
+            .map(|(r, _)| r.to_doc::<JsDoc>().0)
+            .map_err(thrown)
+    }
+
+    /// `hasPermission` with ids and name as given (any JS values).
+    #[wasm_bindgen(js_name = hasPermission)]
+    pub fn has_permission(
+        &self,
+        user_id: JsValue,
+        client_id: JsValue,
+        permission: JsValue,
+    ) -> Result<bool, JsValue> {
+        let permission = api::permission_arg(&JsDoc(permission)).map_err(thrown)?;
+        Ok(self.store.has_permission(
+            crate::parse_id(Some(&JsDoc(user_id))),
+            crate::parse_id(Some(&JsDoc(client_id))),
+            permission,
+        ))
+    }
+
+    /// The hot path: numeric ids and the permission's index in `PERMISSIONS`.
+    #[wasm_bindgen(js_name = hasPermissionIndexed)]
+    pub fn has_permission_indexed(&self, user_id: f64, client_id: f64, permission: u32) -> bool {
+        Permission::from_index(permission as usize).is_some_and(|p| {
+            self.store.has_permission(
+                crate::parse_id_number(user_id),
+                crate::parse_id_number(client_id),
+                p,
+            )
+        })
+    }
+
+    /// `applyBatch(calls, atomic)` → `{responses, changes, failedIndex}`.
+    #[wasm_bindgen(js_name = applyBatch)]
+    pub fn apply_batch(&mut self, calls: JsValue, atomic: bool) -> Result<JsValue, JsValue> {
+        let calls = batch_calls(&calls).map_err(thrown)?;
+        let BatchOutcome {
+            responses,
+            changes,
+            failed_index,
+        } = self.store.apply_batch(&calls, atomic).map_err(thrown)?;
+        Ok(object(&[
+            (
+                "responses",
+                JsDoc::new_array(responses.iter().map(Response::to_doc).collect()),
+            ),
+            ("changes", Change::list_to_doc(&changes)),
+            (
+                "failedIndex",
+                JsDoc(failed_index.map_or(JsValue::NULL, |i| JsValue::from_f64(i as f64))),
+            ),
+        ]))
+    }
+
+    /// The state, canonical, unknown fields kept.
+    #[wasm_bindgen(js_name = toState)]
+    pub fn to_state(&self) -> Result<JsValue, JsValue> {
+        self.store.to_doc().map(|d| d.0).map_err(|HostError(e)| {
+            thrown(CallError::State(crate::StateError {
+                path: "state".into(),
+                problem: format!("could not be copied: {e}"),
+            }))
+        })
+    }
+}
+
+/// Reads `[{command, params}, ...]`.
+fn batch_calls(calls: &JsValue) -> Result<Vec<Call<JsDoc>>, CallError> {
+    let calls = JsDoc(calls.clone());
+    if calls.kind() != Kind::Array {
+        return Err(CallError::Type(format!(
+            "calls must be an array, got {}",
+            calls.kind().article()
+        )));
+    }
+    let read = |r: Result<JsDoc, HostError>| {
+        r.map_err(|HostError(e)| CallError::Type(format!("calls could not be read: {e}")))
+    };
+    let len = calls
+        .array_len()
+        .map_err(|HostError(e)| CallError::Type(e))?;
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let call = read(calls.array_get(i))?;
+        if call.kind() != Kind::Object {
+            return Err(CallError::Type(format!(
+                "calls[{i}] must be an object {{command, params}}, got {}",
+                call.kind().article()
+            )));
+        }
+        let field = |key: &str| -> Result<JsDoc, CallError> {
+            read(
+                call.get(key)
+                    .map(|v| v.unwrap_or(JsDoc(JsValue::UNDEFINED))),
+            )
+        };
+        out.push(Call {
+            command: field("command")?,
+            params: field("params")?,
+        });
+    }
+    Ok(out)
 }

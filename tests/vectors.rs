@@ -109,3 +109,43 @@ fn every_vector_agrees() {
     );
     assert!(total >= 100, "only {total} vectors");
 }
+
+/// `to_doc` (what the wasm boundary returns) and serde (what native users
+/// serialise) render responses and changes identically.
+#[test]
+fn to_doc_matches_serde() {
+    use core::{Change, PermissionSet, Response};
+    let set = PermissionSet::from_bits(0b1_0000_1000_0001);
+    let responses = [
+        Response::Success,
+        Response::Permissions(set),
+        Response::error("Invalid user id"),
+    ];
+    for r in &responses {
+        assert_eq!(r.to_doc::<Value>(), serde_json::to_value(r).unwrap());
+    }
+    let changes = [
+        Change::SetPermissions {
+            user_id: 2,
+            client_id: 9,
+            before: PermissionSet::EMPTY,
+            after: set,
+        },
+        Change::RemoveLink {
+            user_id: 2,
+            client_id: 9,
+            before: set,
+        },
+        Change::AddInvite {
+            client_id: 9,
+            email: "a@b.c".into(),
+            permissions: set,
+        },
+    ];
+    for c in &changes {
+        assert_eq!(
+            c.to_doc::<Value>().to_string(),
+            serde_json::to_value(c).unwrap().to_string()
+        );
+    }
+}
