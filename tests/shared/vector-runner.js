@@ -52,14 +52,18 @@ function expected(file, c) {
   return JSON.stringify(e.response);
 }
 
-/** Runs one case; returns `null` when it agrees, else what differs. */
-export function runCase(api, file, c) {
+/**
+ * Runs one case; returns `null` when it agrees, else what differs. With
+ * `anyThrow`, a case that expects a throw accepts a StateError or TypeError.
+ */
+export function runCase(api, file, c, { anyThrow = false } = {}) {
   const e = c.expect;
   let result;
   try {
     result = invoke(api, file, c);
   } catch (error) {
     if (!e.throws) return `threw ${error?.name}: ${error?.message}`;
+    if (anyThrow && (error instanceof api.StateError || error instanceof TypeError)) return null;
     const cls = e.throws === "StateError" ? api.StateError : TypeError;
     if (!(error instanceof cls) || error.name !== e.throws) return `threw ${error?.name}: ${error?.message}, expected ${e.throws}`;
     if (e.path !== undefined) {
@@ -78,15 +82,49 @@ export function runCase(api, file, c) {
 }
 
 /** Runs every case of every file: `{ total, failures: [{file, name, why}] }`. */
-export function runAll(api, files) {
+export function runAll(api, files, options) {
   let total = 0;
   const failures = [];
   for (const [fileName, file] of Object.entries(files)) {
     for (const c of file.cases) {
       total++;
-      const why = runCase(api, file, c);
+      const why = runCase(api, file, c, options);
       if (why) failures.push({ file: fileName, name: c.name, why });
     }
   }
   return { total, failures };
+}
+
+/**
+ * The functional API's signatures, answered by a `PermissionStore`: each call
+ * builds a store from the state, runs the call on it and reads the state back
+ * with `toState()`. A store and the functional API must agree on every vector.
+ * (A store validates its state in `fromState`, before it sees the call's
+ * arguments, so when both are bad the store throws `StateError` where
+ * `localApi` would throw `TypeError`; `runAll(..., { anyThrow: true })`.)
+ */
+export function viaStore(api) {
+  const withStore = (state, f) => {
+    const store = api.PermissionStore.fromState(state);
+    try {
+      return f(store);
+    } finally {
+      store.free();
+    }
+  };
+  const outcome = (state, f) =>
+    withStore(state, (store) => {
+      const { response, changes } = f(store);
+      return { response, state: store.toState(), changes };
+    });
+  return {
+    StateError: api.StateError,
+    updateUserPermissions: (state, params) => outcome(state, (s) => s.updateUserPermissions(params)),
+    deleteUserClient: (state, params) => outcome(state, (s) => s.deleteUserClient(params)),
+    createClientInvite: (state, params) => outcome(state, (s) => s.createClientInvite(params)),
+    getUserPermissions: (state, params) => withStore(state, (s) => s.getUserPermissions(params)),
+    getPermissionsList: () => api.getPermissionsList(),
+    localApi: (command, postData, state) => outcome(state, (s) => s.localApi(command, postData)),
+    hasPermission: (state, userId, clientId, permission) => withStore(state, (s) => s.hasPermission(userId, clientId, permission)),
+  };
 }
