@@ -4,7 +4,8 @@
 //   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm)
 //   3. wasm-opt -Oz (binaryen from npm)     -> pkg/whmcs_permissions_bg.wasm  (the one .wasm)
 //   4. js/generated.ts from the core        (PERMISSIONS: one source of truth, the Rust core)
-//   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs
+//   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
+//                                              pkg/deno.mjs, pkg/workerd.mjs (one entry per runtime)
 //   6. tsc declarations                     -> pkg/index.d.ts, .d.mts, .d.cts
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -68,11 +69,17 @@ if (!existsSync(generatedPath) || readFileSync(generatedPath, "utf8") !== genera
   writeFileSync(generatedPath, generated);
 }
 
-step("esbuild: pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs");
+step("esbuild: pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs, pkg/deno.mjs, pkg/workerd.mjs");
 const common = ["--bundle", "--target=es2020", "--legal-comments=none", "--log-level=warning"];
 run(bin("esbuild"), ["js/node.cts", ...common, "--platform=node", "--format=cjs", `--outfile=${join(pkg, "node.cjs")}`]);
 run(bin("esbuild"), ["js/node.mts", ...common, "--platform=node", "--format=esm", `--outfile=${join(pkg, "node.mjs")}`]);
 run(bin("esbuild"), ["js/browser.ts", ...common, "--platform=neutral", "--format=esm", `--outfile=${join(pkg, "browser.mjs")}`]);
+// Deno and workerd import the .wasm as a module (kept as written, next to it in pkg/);
+// Deno's is a source-phase import (`import source`), which es2020 does not name.
+for (const name of ["deno", "workerd"]) {
+  run(bin("esbuild"), [`js/${name}.ts`, ...common, "--supported:import-source=true", "--platform=neutral", "--format=esm",
+    "--external:*.wasm", `--outfile=${join(pkg, `${name}.mjs`)}`]);
+}
 
 step("tsc declarations");
 rmSync(join(root, "target", "types"), { recursive: true, force: true });

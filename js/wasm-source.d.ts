@@ -1,0 +1,3 @@
+/** The package's `.wasm`, compiled by the host's module loader. */
+declare const wasm: WebAssembly.Module;
+export default wasm;
