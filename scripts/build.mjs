@@ -7,8 +7,10 @@
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
 //                                              pkg/deno.mjs, pkg/workerd.mjs (one entry per runtime)
 //   6. tsc declarations                     -> pkg/index.d.ts, .d.mts, .d.cts
+//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin)
+//   8. esbuild                              -> target/demo/ (the `npm start` server and admin page; not published)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -88,8 +90,28 @@ run(bin("tsc"), ["-p", "tsconfig.build.json"]);
 const dts = bundleDeclarations(join(root, "target", "types"), "browser.d.ts");
 for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(join(pkg, name), dts);
 
+step("esbuild: pkg/cli.cjs");
+// The CLI requires the package by name (its own CommonJS entry), so the glue and .wasm are not duplicated.
+run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions",
+  "--banner:js=#!/usr/bin/env node", `--outfile=${join(pkg, "cli.cjs")}`]);
+chmodSync(join(pkg, "cli.cjs"), 0o755);
+
 rmSync(finalPkg, { recursive: true, force: true });
 renameSync(pkg, finalPkg);
+
+step("esbuild: target/demo (server, admin page, sample state)");
+// The server imports the package by name (pkg/node.mjs); the page's import map points it at /pkg/browser.mjs.
+const demo = join(root, "target", `demo-staging-${process.pid}`);
+rmSync(demo, { recursive: true, force: true });
+mkdirSync(join(demo, "public"), { recursive: true });
+run(bin("esbuild"), ["js/demo/server.ts", ...common, "--platform=node", "--format=esm", "--external:whmcs-permissions",
+  `--outfile=${join(demo, "server.mjs")}`]);
+run(bin("esbuild"), ["js/demo/public/app.ts", ...common, "--platform=browser", "--format=esm", "--external:whmcs-permissions",
+  `--outfile=${join(demo, "public", "app.js")}`]);
+for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "demo", "public", file), join(demo, "public", file));
+copyFileSync(join(root, "examples", "sample-state.json"), join(demo, "sample-state.json"));
+rmSync(join(root, "target", "demo"), { recursive: true, force: true });
+renameSync(demo, join(root, "target", "demo"));
 
 const gz = (await import("node:zlib")).gzipSync(bytes, { level: 9 }).length;
 step(`done: pkg/whmcs_permissions_bg.wasm ${bytes.length} bytes (${gz} gzip)`);

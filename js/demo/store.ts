@@ -8,8 +8,16 @@ import { dirname } from "node:path";
 import { localApi, StateError, type CanonicalState, type State } from "whmcs-permissions";
 import { describe, readStateFile, StateFileError, writeStateFileAtomic } from "../state-file.js";
 
-/** The server cannot start on this file; `message` says why and names the file. */
-export class StartupError extends Error {}
+/** The server cannot start; `message` says why (and names the file, if it is about one). */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    /** The state file exists and was left untouched. */
+    readonly fileKept = false,
+  ) {
+    super(message);
+  }
+}
 
 export class StateStore {
   private tail: Promise<unknown> = Promise.resolve();
@@ -31,14 +39,14 @@ export class StateStore {
       () => true,
       (error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return false;
-        throw new StartupError(`${path}: cannot read the state file (${describe(error)})`);
+        throw new StartupError(`${path}: cannot read the state file (${describe(error)})`, true);
       },
     );
     if (exists) {
       try {
         raw = await readStateFile(path);
       } catch (error) {
-        if (error instanceof StateFileError) throw new StartupError(error.message);
+        if (error instanceof StateFileError) throw new StartupError(error.message, true);
         throw error;
       }
     } else {
@@ -50,7 +58,7 @@ export class StateStore {
       // Any command validates the whole state and returns it in canonical form.
       state = localApi("GetPermissionsList", {}, raw as State).state;
     } catch (error) {
-      if (error instanceof StateError) throw new StartupError(`${path}: invalid state: ${error.message}`);
+      if (error instanceof StateError) throw new StartupError(`${path}: invalid state: ${error.message}`, exists);
       throw error;
     }
     if (created) {

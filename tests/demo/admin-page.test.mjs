@@ -1,0 +1,154 @@
+// The admin page in headless Chromium (playwright-core + /usr/bin/chromium):
+// browser pre-validation, server verdicts, and what ends up in the state file.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deleteUserClient, formatResponse, PERMISSIONS, updateUserPermissions, createClientInvite } from "whmcs-permissions";
+import { launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
+
+const readState = (file) => JSON.parse(readFileSync(file, "utf8"));
+const link = (state, user, client) => state.user_clients.find((l) => l.user_id === user && l.client_id === client);
+
+test("admin page: edit, owner refusal, remove, invite, mismatch warning; the state file follows", async (t) => {
+  const stateFile = join(tempDir(), "state.json");
+  const server = startServer({ stateFile });
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  const url = await server.url;
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10000);
+  const posts = [];
+  const problems = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/includes/api.php") posts.push(r.postData());
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+
+  await page.goto(url);
+  await page.waitForSelector("html[data-ready=true]", { timeout: 15000 });
+  assert.deepEqual(readState(stateFile).user_clients, sample().user_clients, "created from the sample");
+  // The page reads PERMISSIONS from the module: 13 columns per client table.
+  assert.deepEqual(await page.locator("#client-1 thead th.perm").allTextContents(), [...PERMISSIONS]);
+
+  const acme = page.locator("#client-1");
+  const verdict = (client) => page.locator(`#verdict-${client} .verdict`);
+  const sides = async (client) => ({
+    browser: await verdict(client).locator(".sides div:first-child dd").textContent(),
+    server: await verdict(client).locator(".sides div:last-child dd").textContent(),
+  });
+
+  await t.test("editing a link, by keyboard: browser and server agree, the file is updated", async () => {
+    const before = readState(stateFile);
+    const row = acme.locator('tr[data-user="1"]');
+    await row.locator("input[name=invoices]").focus();
+    await page.keyboard.press("Space");
+    assert.equal(await row.getAttribute("class"), "dirty");
+    await row.getByRole("button", { name: "Save the permissions of Ana Alves (support) on Acme Ltd" }).focus();
+    await page.keyboard.press("Enter");
+    await verdict(1).locator(".match").waitFor();
+    const expected = updateUserPermissions(before, { user_id: "1", client_id: "1", permissions: ["profile", "invoices", "tickets"] });
+    const text = formatResponse(expected.response, "json");
+    assert.deepEqual(await sides(1), { browser: text, server: text });
+    assert.equal(await verdict(1).locator(".match").textContent(), "Browser and server agree, byte for byte.");
+    assert.equal(await verdict(1).getAttribute("class"), "verdict ok");
+    assert.equal(posts.length, 1);
+    assert.match(posts[0], /permissions%5B%5D=profile&permissions%5B%5D=invoices&permissions%5B%5D=tickets/);
+    assert.deepEqual(readState(stateFile), expected.state);
+    assert.deepEqual(link(readState(stateFile), 1, 1).permissions, ["profile", "invoices", "tickets"]);
+  });
+
+  await t.test("the owner row is locked; Edit is refused in the browser and the server is never called", async () => {
+    const before = readFileSync(stateFile, "utf8");
+    const row = acme.locator('tr[data-user="2"]');
+    assert.equal(await row.getAttribute("class"), "owner");
+    assert.equal(await row.locator("input:disabled:checked").count(), 13);
+    await row.getByRole("button", { name: /^Edit/ }).click();
+    await verdict(1).locator(".not-called").waitFor();
+    const expected = updateUserPermissions(readState(stateFile), { user_id: "2", client_id: "1", permissions: [...PERMISSIONS] }).response;
+    assert.equal(expected.message, "Permissions cannot be set on a client owner");
+    assert.equal(await verdict(1).locator(".headline .message").textContent(), expected.message);
+    assert.equal(await verdict(1).getAttribute("class"), "verdict error");
+    // Removing the owner is refused the same way.
+    await row.getByRole("button", { name: /^Remove/ }).click();
+    const removeOwner = deleteUserClient(readState(stateFile), { user_id: "2", client_id: "1" }).response.message;
+    await verdict(1).locator(".headline .message", { hasText: removeOwner }).waitFor();
+    assert.equal(posts.length, 1, "no request reached the server");
+    assert.equal(readFileSync(stateFile, "utf8"), before);
+  });
+
+  await t.test("a link with no permissions checked is refused in the browser", async () => {
+    const row = acme.locator('tr[data-user="5"]');
+    for (const box of await row.locator("input[type=checkbox]").all()) await box.uncheck();
+    await row.getByRole("button", { name: /^Save/ }).click();
+    await verdict(1).locator(".headline .message", { hasText: "Missing permissions definition" }).waitFor();
+    assert.equal(posts.length, 1);
+  });
+
+  await t.test("removing a link", async () => {
+    const before = readState(stateFile);
+    await acme.locator('tr[data-user="4"]').getByRole("button", { name: /^Remove/ }).click();
+    await verdict(1).locator(".match").waitFor();
+    const expected = deleteUserClient(before, { user_id: "4", client_id: "1" });
+    assert.equal((await sides(1)).server, formatResponse(expected.response, "json"));
+    assert.equal(await acme.locator('tr[data-user="4"]').count(), 0);
+    assert.equal(posts.length, 2);
+    assert.equal(link(readState(stateFile), 4, 1), undefined);
+    assert.deepEqual(readState(stateFile), expected.state);
+  });
+
+  await t.test("sending an invite; an invite for an associated user is refused in the browser", async () => {
+    const before = readState(stateFile);
+    await page.getByLabel("Client", { exact: true }).selectOption("2");
+    await page.getByLabel("Email address", { exact: true }).fill("  hana@example.com ");
+    await page.locator("#invite-permissions").getByLabel("invoices").check();
+    await page.getByRole("button", { name: "Send invite" }).click();
+    const area = page.locator("#invite-verdict .verdict");
+    await area.locator(".match").waitFor();
+    const expected = createClientInvite(before, { client_id: "2", email: "  hana@example.com ", permissions: ["profile", "invoices"] });
+    assert.equal(expected.response.result, "success");
+    assert.equal(await area.locator(".sides div:last-child dd").textContent(), formatResponse(expected.response, "json"));
+    assert.deepEqual(readState(stateFile), expected.state);
+    assert.deepEqual(readState(stateFile).invites.at(-1), { client_id: 2, email: "hana@example.com", permissions: ["profile", "invoices"] });
+    await page.locator("#client-2 .invite-list li", { hasText: "hana@example.com" }).waitFor();
+    assert.equal(posts.length, 3);
+
+    await page.getByLabel("Client", { exact: true }).selectOption("1");
+    await page.getByLabel("Email address", { exact: true }).fill("BEN@example.com");
+    await page.getByRole("button", { name: "Send invite" }).click();
+    await area.locator(".headline .message", { hasText: "User already associated with client" }).waitFor();
+    await area.locator(".not-called").waitFor();
+    assert.equal(posts.length, 3);
+  });
+
+  await t.test("a stale page: the server disagrees, and the page says so", async () => {
+    // Someone else removes Ana from Globex behind the page's back.
+    const res = await fetch(`${url}includes/api.php`, { method: "POST", body: new URLSearchParams({ action: "DeleteUserClient", user_id: "1", client_id: "2" }) });
+    assert.equal(await res.text(), '{"result":"success"}');
+    const before = readFileSync(stateFile, "utf8");
+    await page.locator('#client-2 tr[data-user="1"]').getByRole("button", { name: /^Save/ }).click();
+    const warning = page.locator("#verdict-2 .match.mismatch");
+    await warning.waitFor();
+    assert.match(await warning.textContent(), /Mismatch/);
+    const { browser: b, server: s } = await sides(2);
+    assert.equal(b, '{"result":"success"}');
+    assert.equal(s, '{"result":"error","message":"User is not associated with client"}');
+    assert.equal(readFileSync(stateFile, "utf8"), before, "nothing written on an error");
+    // The page reloaded the server's state: the row is gone.
+    assert.equal(await page.locator('#client-2 tr[data-user="1"]').count(), 0);
+    assert.equal(posts.length, 4);
+  });
+
+  await t.test("the activity log lists every command, newest first", async () => {
+    const heads = await page.locator("#log .log-head strong").allTextContents();
+    assert.equal(heads[0], "UpdateUserPermissions");
+    assert.ok(heads.includes("CreateClientInvite") && heads.includes("DeleteUserClient"));
+    assert.ok((await page.locator("#log .tag.warn").count()) === 1);
+  });
+
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,82 @@
+// Shared by the demo tests and scripts/screenshot.mjs: start the built demo
+// server on a free port with its own state file, run the built CLI, launch
+// the system Chromium.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const serverPath = join(root, "target", "demo", "server.mjs");
+export const cliPath = join(root, "pkg", "cli.cjs");
+export const samplePath = join(root, "examples", "sample-state.json");
+export const sample = () => JSON.parse(readFileSync(samplePath, "utf8"));
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
+
+/** A fresh temporary directory. */
+export const tempDir = (prefix = "whmcs-demo-") => mkdtempSync(join(tmpdir(), prefix));
+
+/**
+ * Starts the demo server (PORT=0, so the OS picks a free port) and resolves
+ * once it prints its URL. `stop()` ends it and resolves with its exit code.
+ */
+export function startServer({ stateFile, env = {} } = {}) {
+  if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`node scripts/build.mjs\` first`);
+  const child = spawn(process.execPath, [serverPath], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", STATE_FILE: stateFile, API_IDENTIFIER: "", API_SECRET: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const ready = new Promise((resolve, reject) => {
+    const check = () => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout);
+      if (m) {
+        child.stdout.off("data", check);
+        resolve(m[0]);
+      }
+    };
+    child.stdout.on("data", check);
+    exited.then(({ code }) => reject(new Error(`server exited (${code}) before it was ready:\n${stdout}${stderr}`)));
+  });
+  return {
+    child,
+    exited,
+    url: ready,
+    output: () => ({ stdout, stderr }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Runs the built CLI synchronously: `{ status, stdout, stderr }`. */
+export function cli(args, options = {}) {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: root, encoding: "utf8", ...options });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Launches /usr/bin/chromium through playwright-core; fails loudly when it is missing. */
+export async function launchChromium() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the admin-page test needs Chromium (scripts/setup.sh installs it)`);
+  }
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
