@@ -70,4 +70,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi
 
+# 5. Runtimes that npm packages ship as binaries (tests/pack: Deno, Bun,
+#    workerd). Their postinstall links the platform binary; redo it if not.
+for tool in deno bun workerd; do
+  if ! "node_modules/.bin/$tool" --version >/dev/null 2>&1; then
+    log "npm rebuild $tool"
+    npm rebuild "$tool" --loglevel=error
+  fi
+done
+
 log "toolchain ready"

@@ -19,17 +19,30 @@ suite() { # name command...
   fi
 }
 
+# The crate stands alone: `cargo package` holds none of the npm side.
+crate_contents() {
+  local list
+  list=$(cargo package --list --allow-dirty --quiet) || return 1
+  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo))/|^package(-lock)?\.json$' <<<"$list"; then
+    echo "the files above do not belong in the crate (see exclude in Cargo.toml)"; return 1
+  fi
+  echo "$(wc -l <<<"$list") files in the crate, none of the npm side"
+}
+
 # Lints
 suite "cargo fmt --check" cargo fmt --check
 suite "cargo clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 suite "cargo clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 suite "tsc --noEmit" tsc --noEmit -p .
 suite "tsc typed consumers" tsc --noEmit -p tests/types
+suite "cargo doc (no warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
+suite "cargo package: crate contents" crate_contents
 
 # Test suites
 suite "native: cargo test" cargo test --quiet
 suite "native: vectors" cargo test --quiet --test vectors -- --nocapture
 suite "node: CJS + ESM + API tests" node --test --test-reporter=spec tests/js/
+suite "packed tarball: every runtime" node tests/pack/run.mjs
 suite "wasm-bindgen-test: node" wasm-pack --log-level warn test --node -- --test wasm -- --nocapture
 WASM_BINDGEN_USE_BROWSER=1 suite "wasm-bindgen-test: headless chrome" wasm-pack --log-level warn test --headless --chrome -- --test wasm -- --nocapture
 if [ "${SETUP_FIREFOX:-1}" = 1 ]; then
