@@ -148,6 +148,33 @@ async function viteBuild(dir) {
   return { entry: pkgPath(entry), problems, wasm };
 }
 
+/**
+ * A Vite dev server over the same project: its dependency pre-bundler moves
+ * code away from the .wasm, where packages often lose it.
+ */
+async function viteDev(dir) {
+  const { createServer } = await import("vite");
+  const server = await createServer({
+    root: dir,
+    configFile: false,
+    envFile: false,
+    logLevel: "error",
+    clearScreen: false,
+    server: { host: "127.0.0.1", port: 0, hmr: false, watch: null },
+  });
+  await server.listen();
+  return {
+    url: server.resolvedUrls.local[0],
+    close: () => server.close(),
+    entry() {
+      const depsDir = join(dir, "node_modules", ".vite", "deps");
+      const meta = JSON.parse(readFileSync(join(depsDir, "_metadata.json"), "utf8"));
+      const src = meta.optimized?.["whmcs-permissions"]?.src;
+      return src ? `${pkgPath(join(depsDir, src))} (pre-bundled)` : "not pre-bundled";
+    },
+  };
+}
+
 // ---- main ---------------------------------------------------------------
 
 const work = mkdtempSync(join(tmpdir(), "whmcs-permissions-pack-"));
@@ -223,7 +250,14 @@ try {
     try {
       const t = Date.now();
       const control = { label: "CSP without 'wasm-unsafe-eval' (control)", path: "/vite-no-wasm-eval/index.html" };
-      const results = await runChromium([...pages, control].map((p) => server.origin + p.path));
+      const dev = await viteDev(dirs.vite);
+      let results;
+      try {
+        results = await runChromium([...[...pages, control].map((p) => server.origin + p.path), `${dev.url}index.html`]);
+      } finally {
+        await dev.close();
+      }
+      const devResult = results.pop();
       const seconds = (Date.now() - t) / 1000 / results.length;
       pages.forEach((p, i) => {
         const r = results[i];
@@ -245,6 +279,14 @@ try {
         ok: blocked,
         problems: blocked ? [] : [`expected init() to be refused with a wasm-eval violation; got ${JSON.stringify(c.report)} / ${c.violations}`],
         notes: [],
+        seconds,
+      });
+      // Dev mode: no CSP header, and its console has a favicon 404; the vectors must still agree.
+      row("Chromium: Vite dev server, init()", {
+        entry: dev.entry(),
+        report: devResult.report,
+        expect: { ...expectPage, entry: "pkg/browser.mjs (pre-bundled)" },
+        problems: devResult.errors.map((e) => `page error: ${e}`),
         seconds,
       });
     } catch (error) {
