@@ -71,6 +71,7 @@ async function makeProject(work, name, spec, tarball) {
 // ---- rows ---------------------------------------------------------------
 
 const rows = [];
+let referenceExports; // the first runtime's export names; every other must match
 const pkgPath = (p) => {
   if (typeof p !== "string") return String(p);
   const path = p.startsWith("file:") ? fileURLToPath(p) : p;
@@ -95,8 +96,14 @@ function row(runtime, { entry = "", report, expect = {}, problems = [], notes = 
     if (expect.refusedBeforeInit && report.refusedBeforeInit !== true) p.push("a call before init() did not throw the `await init()` error");
     if (report.wasm !== undefined && pkgPath(report.wasm) !== "pkg/whmcs_permissions_bg.wasm") p.push(`whmcs-permissions/wasm resolved to ${report.wasm}`);
     if (report.wasmValid === false) p.push("whmcs-permissions/wasm is not a valid module");
+    if (report.exports) {
+      referenceExports ??= report.exports;
+      if (JSON.stringify(report.exports) !== JSON.stringify(referenceExports)) {
+        p.push(`exports differ from ${rows.find((r) => r.exports)?.runtime}: ${report.exports.join(", ")}`);
+      }
+    } else if (typeof report.total === "number") p.push("the probe did not list the exports");
   } else if (!p.length) p.push("no report");
-  rows.push({ runtime, entry, vectors, ok: p.length === 0, problems: p, notes, seconds });
+  rows.push({ runtime, entry, vectors, ok: p.length === 0, problems: p, notes, seconds, exports: report?.exports });
 }
 
 async function timed(fn) {
