@@ -41,6 +41,7 @@ const PROJECTS = {
   vite: { type: "module", fixtures: ["vite/index.html", "vite/manual.html", "vite/main.js", "vite/manual.js", "report.js"] },
   plain: { type: "module", fixtures: ["plain/index.html", "plain/main.mjs", "report.js"] },
   workerd: { type: "module", fixtures: ["worker.mjs"] },
+  types: { type: "module", fixtures: ["../../types/consumer.mts", "../../types/consumer-cjs.cts"] },
 };
 
 /**
@@ -156,6 +157,31 @@ async function viteBuild(dir) {
 }
 
 /**
+ * The typed consumers of tests/types, compiled against the installed
+ * tarball's declarations with node16 (ESM and CJS) and bundler resolution.
+ */
+async function typesRow(dir) {
+  const t = Date.now();
+  const base = { target: "es2022", lib: ["es2022", "dom"], types: [], strict: true, noEmit: true, skipLibCheck: false };
+  const configs = {
+    node16: { compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["consumer.mts", "consumer-cjs.cts"] },
+    bundler: { compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["consumer.mts"] },
+  };
+  const problems = [];
+  const used = new Set();
+  for (const [name, config] of Object.entries(configs)) {
+    writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
+    const r = await run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", `tsconfig.${name}.json`, "--listFiles"], { cwd: dir });
+    const lines = (r.stdout + r.stderr).split("\n");
+    const errors = lines.filter((l) => /error TS\d+/.test(l));
+    if (r.code !== 0) problems.push(`tsc (${name}): ${errors.length ? errors.slice(0, 4).join("\n") : tail(r.stdout + r.stderr, 6)}`);
+    for (const f of lines) if (/^\/.*node_modules\/whmcs-permissions\/.*\.d\.[cm]?ts$/.test(f.trim())) used.add(pkgPath(f.trim()));
+  }
+  for (const want of ["pkg/index.d.mts", "pkg/index.d.cts"]) if (!used.has(want)) problems.push(`tsc did not use ${want}`);
+  rows.push({ runtime: "TypeScript (node16 ESM + CJS, bundler)", entry: [...used].sort().join(", "), vectors: "-", ok: problems.length === 0, problems, notes: [], seconds: (Date.now() - t) / 1000 });
+}
+
+/**
  * A Vite dev server over the same project: its dependency pre-bundler moves
  * code away from the .wasm, where packages often lose it.
  */
@@ -203,7 +229,8 @@ try {
     await Promise.all(Object.entries(PROJECTS).map(async ([name, spec]) => [name, await makeProject(work, name, spec, packInfo.tarball)])),
   );
 
-  // 3. Command-line runtimes.
+  // 3. The declarations, then the command-line runtimes.
+  await typesRow(dirs.types);
   for (const tool of ["deno", "bun", "workerd"]) {
     if (!existsSync(bin(tool))) rows.push({ runtime: tool, entry: "", vectors: "-", ok: false, problems: [`${bin(tool)} missing: run npm ci`], notes: [] });
   }
