@@ -2,10 +2,12 @@
 // The packed tarball in every runtime. `npm pack`s the package, checks what
 // it ships, installs the tarball into fresh scratch projects outside the repo
 // and runs the conformance vectors (tests/vectors via tests/shared/vector-runner.js,
-// both copied in) through Node CJS and ESM, Deno, Bun, a Vite production build
-// and a bundler-free page in headless Chromium and Firefox under a strict
-// Content-Security-Policy header, and workerd. Prints a runtime × vectors
-// table; exits non-zero on any divergence, problem or missing runtime.
+// both copied in) through Node CJS and ESM, Deno, Bun, workerd, a Vite
+// production build and a bundler-free page in headless Chromium and Firefox
+// under a strict Content-Security-Policy header, and the Vite dev server; the
+// typed consumers of tests/types compile against the tarball's declarations.
+// Prints a runtime × vectors table; exits non-zero on any divergence, problem
+// or missing runtime.
 //
 //   node tests/pack/run.mjs            (after `node scripts/build.mjs`)
 //   KEEP_PACK_SCRATCH=1 ...            keep the scratch projects for a look
@@ -16,7 +18,8 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NO_WASM_CSP, STRICT_CSP, runChromium, runFirefox, startStaticServer } from "./browser.mjs";
 import { packAndCheck } from "./package-check.mjs";
-import { parseReport, run, tail } from "./util.mjs";
+import { parseReport, pkgPath, run, tail } from "./util.mjs";
+import { viteBuild, viteDev } from "./vite.mjs";
 import { runWorkerd } from "./workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,12 +76,6 @@ async function makeProject(work, name, spec, tarball) {
 
 const rows = [];
 let referenceExports; // the first runtime's export names; every other must match
-const pkgPath = (p) => {
-  if (typeof p !== "string") return String(p);
-  const path = p.startsWith("file:") ? fileURLToPath(p) : p;
-  const i = path.lastIndexOf("node_modules/whmcs-permissions/");
-  return i < 0 ? path : path.slice(i + "node_modules/whmcs-permissions/".length);
-};
 
 function row(runtime, { entry = "", report, expect = {}, problems = [], notes = [], seconds }) {
   const p = [...problems];
@@ -129,33 +126,6 @@ async function probe(runtime, dir, cmd, args, expect, env = {}) {
   row(runtime, { entry: pkgPath(report.entry), report, expect, notes, seconds });
 }
 
-async function viteBuild(dir) {
-  const { build } = await import("vite");
-  const out = await build({
-    root: dir,
-    base: "./",
-    configFile: false,
-    envFile: false,
-    logLevel: "error",
-    build: {
-      outDir: "dist",
-      emptyOutDir: true,
-      rolldownOptions: { input: { main: join(dir, "index.html"), manual: join(dir, "manual.html") } },
-    },
-  });
-  const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output).filter((x) => x.type === "chunk");
-  const entry = chunks.flatMap((c) => c.moduleIds).find((id) => /node_modules\/whmcs-permissions\/.*\.[cm]?js$/.test(id));
-  const assets = readdirSync(join(dir, "dist", "assets"));
-  const problems = [];
-  const wasm = assets.filter((f) => f.endsWith(".wasm"));
-  if (wasm.length !== 1) problems.push(`the Vite build emitted ${wasm.length} .wasm files: ${wasm.join(", ")}`);
-  for (const page of ["index.html", "manual.html"]) {
-    const html = readFileSync(join(dir, "dist", page), "utf8");
-    if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) problems.push(`dist/${page} has an inline script`);
-  }
-  return { entry: pkgPath(entry), problems, wasm };
-}
-
 /**
  * The typed consumers of tests/types, compiled against the installed
  * tarball's declarations with node16 (ESM and CJS) and bundler resolution.
@@ -179,33 +149,6 @@ async function typesRow(dir) {
   }
   for (const want of ["pkg/index.d.mts", "pkg/index.d.cts"]) if (!used.has(want)) problems.push(`tsc did not use ${want}`);
   rows.push({ runtime: "TypeScript (node16 ESM + CJS, bundler)", entry: [...used].sort().join(", "), vectors: "-", ok: problems.length === 0, problems, notes: [], seconds: (Date.now() - t) / 1000 });
-}
-
-/**
- * A Vite dev server over the same project: its dependency pre-bundler moves
- * code away from the .wasm, where packages often lose it.
- */
-async function viteDev(dir) {
-  const { createServer } = await import("vite");
-  const server = await createServer({
-    root: dir,
-    configFile: false,
-    envFile: false,
-    logLevel: "error",
-    clearScreen: false,
-    server: { host: "127.0.0.1", port: 0, hmr: false, watch: null },
-  });
-  await server.listen();
-  return {
-    url: server.resolvedUrls.local[0],
-    close: () => server.close(),
-    entry() {
-      const depsDir = join(dir, "node_modules", ".vite", "deps");
-      const meta = JSON.parse(readFileSync(join(depsDir, "_metadata.json"), "utf8"));
-      const src = meta.optimized?.["whmcs-permissions"]?.src;
-      return src ? `${pkgPath(join(depsDir, src))} (pre-bundled)` : "not pre-bundled";
-    },
-  };
 }
 
 // ---- main ---------------------------------------------------------------

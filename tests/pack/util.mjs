@@ -1,6 +1,7 @@
 // Small helpers shared by the pack test's runtimes.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export function freePort() {
@@ -90,3 +91,11 @@ export function parseReport(stdout) {
 
 /** The last lines of a text, for a failure message. */
 export const tail = (text, n = 12) => text.trim().split("\n").slice(-n).join("\n");
+
+/** A path or file URL inside the installed package, relative to it (`pkg/node.mjs`). */
+export const pkgPath = (p) => {
+  if (typeof p !== "string") return String(p);
+  const path = p.startsWith("file:") ? fileURLToPath(p) : p;
+  const i = path.lastIndexOf("node_modules/whmcs-permissions/");
+  return i < 0 ? path : path.slice(i + "node_modules/whmcs-permissions/".length);
+};
