@@ -42,6 +42,7 @@ suite "cargo package: crate contents" crate_contents
 suite "native: cargo test" cargo test --quiet
 suite "native: vectors" cargo test --quiet --test vectors -- --nocapture
 suite "node: CJS + ESM + API tests" node --test --test-reporter=spec tests/js/
+suite "demo: server, CLI, admin page" node --test --test-reporter=spec tests/demo/
 suite "packed tarball: every runtime" node tests/pack/run.mjs
 suite "wasm-bindgen-test: node" wasm-pack --log-level warn test --node -- --test wasm -- --nocapture
 WASM_BINDGEN_USE_BROWSER=1 suite "wasm-bindgen-test: headless chrome" wasm-pack --log-level warn test --headless --chrome -- --test wasm -- --nocapture

@@ -1,5 +1,6 @@
 /** Small HTTP helpers for the demo server: bounded bodies and plain answers. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 /** The body was larger than the limit; the server answers HTTP 413. */
 export class PayloadTooLarge extends Error {}
@@ -7,8 +8,8 @@ export class PayloadTooLarge extends Error {}
 /**
  * Reads a request body of at most `limit` bytes. A larger `Content-Length`
  * is refused before reading anything; a body that grows past the limit while
- * streaming is refused at that point, and what was read is dropped (the rest
- * is discarded as it arrives until the connection closes; see `refuse`).
+ * streaming is refused at that point, and what was read is dropped (see
+ * `refuse` for the rest).
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
@@ -30,12 +31,23 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /**
- * Answers and closes the connection without reading the rest of the body.
- * The socket is destroyed shortly after the answer is flushed, so a client
- * that keeps sending cannot keep it open.
+ * Answers before the body has been read, and closes the connection the way
+ * servers must when the client may still be sending ("lingering close"):
+ * our side is shut at once (the client sees the answer and stops), and what
+ * still arrives is read and dropped for at most a few seconds. Closing the
+ * socket outright would make the client's kernel see a reset, and many
+ * clients then lose the answer.
  */
 export function refuse(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
-  res.once("finish", () => setTimeout(() => req.socket.destroy(), 1000).unref());
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  if (!req.complete) {
+    // Node's server ends a `Connection: close` response with socket.destroySoon(),
+    // which destroys the socket right after our FIN: shut down our side only.
+    socket.destroySoon = () => socket.end();
+    const timer = setTimeout(() => socket.destroy(), 5000).unref();
+    socket.once("close", () => clearTimeout(timer));
+    req.resume();
+  }
   sendText(res, status, text, { Connection: "close" });
 }
 
