@@ -135,6 +135,14 @@ export function authenticationFailed(): ErrorResponse {
   return call((c) => c.authenticationFailed());
 }
 
+/**
+ * The size of the WebAssembly linear memory in bytes. A diagnostic for
+ * capacity planning: it grows with the stores you hold, never shrinks.
+ */
+export function wasmMemoryBytes(): number {
+  return call((c) => c.wasmMemoryBytes());
+}
+
 /** Renders a response as WHMCS's API does: `JSON.stringify` bytes, or its XML. */
 export function formatResponse(response: ApiResponse, format: ResponseFormat, command?: string): string {
   return call((c) => c.formatResponse(response, format, command));

@@ -10,6 +10,7 @@ export {
   isReady,
   localApi,
   updateUserPermissions,
+  wasmMemoryBytes,
 } from "./api.js";
 export { StateError } from "./errors.js";
 export { PermissionStore, type BatchCall, type BatchOutcome, type StoreOutcome } from "./store.js";

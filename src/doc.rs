@@ -41,7 +41,7 @@ impl Kind {
     }
 }
 
-use crate::vocabulary::PermissionSet;
+use crate::vocabulary::{Permission, PermissionSet};
 
 /// Reading a host value failed: a getter or a proxy trap threw.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +75,10 @@ pub trait Doc: Sized + Clone {
     fn from_str(s: &str) -> Self;
     /// An id (at most 2^53-1, so exact as a JS number).
     fn from_id(id: u64) -> Self;
+    /// The permission this string names exactly, if any (for `Kind::String`).
+    fn as_permission(&self) -> Option<Permission> {
+        self.as_string().and_then(|s| Permission::from_name(&s))
+    }
     /// A new array of permission names in canonical order.
     fn from_permissions(set: PermissionSet) -> Self {
         Self::new_array(set.names().map(Self::from_str).collect())

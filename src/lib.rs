@@ -52,6 +52,6 @@ pub use params::{
     MAX_ID,
 };
 pub use response::{message, Change, Response};
-pub use state::{Client, Invite, Link, Model, Relation, StateError, User};
+pub use state::{Client, Invite, InviteSource, Link, Model, Relation, StateError, User};
 pub use store::{BatchOutcome, Call, Store};
 pub use vocabulary::{Permission, PermissionSet, PERMISSIONS};

@@ -4,7 +4,7 @@
 //! Validation reads the host value through [`Doc`] and keeps a handle to
 //! every record, so a returned state carries unknown fields untouched.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use crate::doc::{Doc, HostError, Kind};
 use crate::index::{id_map, pair, IdMap};
@@ -30,11 +30,25 @@ impl fmt::Display for StateError {
 impl std::error::Error for StateError {}
 
 /// A user (`tblusers`).
+///
+/// The email is read from `doc` when a command needs it (see
+/// [`User::email`]): most calls never do, and decoding every user's email on
+/// every call would cost more than the rest of validation.
 #[derive(Clone, Debug)]
 pub struct User<D> {
     pub id: u64,
-    pub email: Option<String>,
     pub doc: D,
+}
+
+impl<D: Doc> User<D> {
+    /// The user's `email` (validated to be a string when present).
+    pub fn email(&self) -> Option<String> {
+        self.doc
+            .get("email")
+            .ok()
+            .flatten()
+            .and_then(|e| e.as_string())
+    }
 }
 
 /// A client account (`tblclients`) and the user who owns it.
@@ -59,10 +73,18 @@ pub struct Link<D> {
 #[derive(Clone, Debug)]
 pub struct Invite<D> {
     pub client_id: u64,
-    pub email: Option<String>,
     pub permissions: PermissionSet,
-    /// The host's record; `None` for an invite this crate created.
-    pub doc: Option<D>,
+    /// The host's record, or the email of an invite this crate created.
+    pub source: InviteSource<D>,
+}
+
+/// Where an invite came from.
+#[derive(Clone, Debug)]
+pub enum InviteSource<D> {
+    /// A record of the host's state.
+    State(D),
+    /// Created by `CreateClientInvite`, with this (trimmed) email.
+    Created(String),
 }
 
 /// A validated state, indexed for O(1) lookups.
@@ -181,9 +203,8 @@ impl<D: Doc> Model<D> {
     pub fn add_invite(&mut self, client_id: u64, email: String, permissions: PermissionSet) {
         self.invites.push(Invite {
             client_id,
-            email: Some(email),
             permissions,
-            doc: None,
+            source: InviteSource::Created(email),
         });
         if let Some(journal) = self.journal.as_mut() {
             journal.push(Undo::Invite);
@@ -245,16 +266,16 @@ impl<D: Doc> Model<D> {
         out.set("user_clients", D::new_array(links));
         let mut invites = Vec::with_capacity(self.invites.len());
         for invite in &self.invites {
-            invites.push(match &invite.doc {
-                Some(doc) => {
+            invites.push(match &invite.source {
+                InviteSource::State(doc) => {
                     let mut doc = doc.copy_object()?;
                     doc.set("permissions", permissions_doc(invite.permissions));
                     doc
                 }
-                None => {
+                InviteSource::Created(email) => {
                     let mut doc = D::new_object();
                     doc.set("client_id", D::from_id(invite.client_id));
-                    doc.set("email", D::from_str(invite.email.as_deref().unwrap_or("")));
+                    doc.set("email", D::from_str(email));
                     doc.set("permissions", permissions_doc(invite.permissions));
                     doc
                 }
@@ -270,27 +291,44 @@ pub fn permissions_doc<D: Doc>(set: PermissionSet) -> D {
     D::from_permissions(set)
 }
 
-/// Walks a state in the documented order, with the current path.
+/// One step of a JSON path.
+#[derive(Clone, Copy)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
+    KeyIndex(&'static str, usize),
+}
+
+/// Walks a state in the documented order, with the current path. The path
+/// is kept as steps and only written out for a fault: reading a valid state
+/// formats nothing.
 #[derive(Default)]
 struct Reader {
-    path: String,
+    path: Vec<Seg>,
 }
 
 type Fault = StateError;
 
 impl Reader {
     fn fault(&self, problem: impl Into<String>) -> Fault {
+        let mut path = String::from("state");
+        for seg in &self.path {
+            let _ = match seg {
+                Seg::Key(k) => write!(path, ".{k}"),
+                Seg::Index(i) => write!(path, "[{i}]"),
+                Seg::KeyIndex(k, i) => write!(path, ".{k}[{i}]"),
+            };
+        }
         StateError {
-            path: self.path.clone(),
+            path,
             problem: problem.into(),
         }
     }
 
-    fn with<T>(&mut self, step: fmt::Arguments<'_>, f: impl FnOnce(&mut Self) -> T) -> T {
-        let len = self.path.len();
-        fmt::Write::write_fmt(&mut self.path, step).ok();
+    fn with<T>(&mut self, seg: Seg, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.path.push(seg);
         let out = f(self);
-        self.path.truncate(len);
+        self.path.pop();
         out
     }
 
@@ -298,9 +336,9 @@ impl Reader {
         r.map_err(|HostError(e)| self.fault(format!("could not be read: {e}")))
     }
 
-    fn field<D: Doc>(&mut self, obj: &D, key: &str) -> Result<Option<D>, Fault> {
+    fn field<D: Doc>(&mut self, obj: &D, key: &'static str) -> Result<Option<D>, Fault> {
         let r = obj.get(key);
-        self.with(format_args!(".{key}"), |me| me.host(r))
+        self.with(Seg::Key(key), |me| me.host(r))
     }
 
     fn object<D: Doc>(&self, value: &D) -> Result<(), Fault> {
@@ -311,15 +349,20 @@ impl Reader {
     }
 
     /// An array field; `optional` arrays may be absent (then empty).
-    fn array<D: Doc>(&mut self, obj: &D, key: &str, optional: bool) -> Result<Vec<D>, Fault> {
+    fn array<D: Doc>(
+        &mut self,
+        obj: &D,
+        key: &'static str,
+        optional: bool,
+    ) -> Result<Vec<D>, Fault> {
         let value = self.field(obj, key)?;
-        self.with(format_args!(".{key}"), |me| match value {
+        self.with(Seg::Key(key), |me| match value {
             None if optional => Ok(Vec::new()),
             None => Err(me.fault("is required and must be an array")),
             Some(v) if v.kind() == Kind::Array => {
                 let len = me.host(v.array_len())?;
                 (0..len)
-                    .map(|i| me.with(format_args!("[{i}]"), |me| me.host(v.array_get(i))))
+                    .map(|i| me.with(Seg::Index(i), |me| me.host(v.array_get(i))))
                     .collect()
             }
             Some(v) => Err(me.fault(format!("must be an array, got {}", v.kind().article()))),
@@ -327,9 +370,9 @@ impl Reader {
     }
 
     /// A positive safe integer field, which must be a number.
-    fn id<D: Doc>(&mut self, obj: &D, key: &str) -> Result<u64, Fault> {
+    fn id<D: Doc>(&mut self, obj: &D, key: &'static str) -> Result<u64, Fault> {
         let value = self.field(obj, key)?;
-        self.with(format_args!(".{key}"), |me| {
+        self.with(Seg::Key(key), |me| {
             let Some(value) = value else {
                 return Err(me.fault("is required"));
             };
@@ -346,15 +389,14 @@ impl Reader {
         })
     }
 
-    /// An optional string field.
-    fn email<D: Doc>(&mut self, obj: &D) -> Result<Option<String>, Fault> {
+    /// An optional string field (checked, not decoded).
+    fn email<D: Doc>(&mut self, obj: &D) -> Result<(), Fault> {
         let value = self.field(obj, "email")?;
-        self.with(format_args!(".email"), |me| match value {
-            None => Ok(None),
-            Some(v) => v
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| me.fault(format!("must be a string, got {}", v.kind().article()))),
+        self.with(Seg::Key("email"), |me| match value {
+            Some(v) if v.kind() != Kind::String => {
+                Err(me.fault(format!("must be a string, got {}", v.kind().article())))
+            }
+            _ => Ok(()),
         })
     }
 
@@ -362,7 +404,7 @@ impl Reader {
     /// string of them.
     fn permissions<D: Doc>(&mut self, obj: &D) -> Result<PermissionSet, Fault> {
         let value = self.field(obj, "permissions")?;
-        self.with(format_args!(".permissions"), |me| {
+        self.with(Seg::Key("permissions"), |me| {
             let Some(value) = value else {
                 return Err(me.fault("is required"));
             };
@@ -379,15 +421,16 @@ impl Reader {
                 Kind::Array => {
                     let len = me.host(value.array_len())?;
                     for k in 0..len {
-                        me.with(format_args!("[{k}]"), |me| {
+                        me.with(Seg::Index(k), |me| {
                             let item = me.host(value.array_get(k))?;
-                            let name = item.as_string().ok_or_else(|| {
-                                me.fault(format!(
+                            if item.kind() != Kind::String {
+                                return Err(me.fault(format!(
                                     "must be a permission name, got {}",
                                     item.kind().article()
-                                ))
-                            })?;
-                            set.insert(Permission::from_name(&name).ok_or_else(|| {
+                                )));
+                            }
+                            set.insert(item.as_permission().ok_or_else(|| {
+                                let name = item.as_string().unwrap_or_default();
                                 me.fault(format!("unknown permission \"{}\"", shown_name(&name)))
                             })?);
                             Ok(())
@@ -406,7 +449,6 @@ impl Reader {
     }
 
     fn state<D: Doc>(&mut self, state: &D) -> Result<Model<D>, Fault> {
-        self.path.push_str("state");
         self.object(state)?;
         let users = self.array(state, "users", false)?;
         let clients = self.array(state, "clients", false)?;
@@ -424,26 +466,26 @@ impl Reader {
         };
 
         for (i, doc) in users.into_iter().enumerate() {
-            self.with(format_args!(".users[{i}]"), |me| {
+            self.with(Seg::KeyIndex("users", i), |me| {
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
                 if model.user_index.insert(id, i as u32).is_some() {
-                    return Err(me.with(format_args!(".id"), |me| {
+                    return Err(me.with(Seg::Key("id"), |me| {
                         me.fault(format!("duplicate user id {id}"))
                     }));
                 }
-                let email = me.email(&doc)?;
-                model.users.push(User { id, email, doc });
+                me.email(&doc)?;
+                model.users.push(User { id, doc });
                 Ok(())
             })?;
         }
 
         for (i, doc) in clients.into_iter().enumerate() {
-            self.with(format_args!(".clients[{i}]"), |me| {
+            self.with(Seg::KeyIndex("clients", i), |me| {
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
                 if model.client_index.insert(id, i as u32).is_some() {
-                    return Err(me.with(format_args!(".id"), |me| {
+                    return Err(me.with(Seg::Key("id"), |me| {
                         me.fault(format!("duplicate client id {id}"))
                     }));
                 }
@@ -461,17 +503,17 @@ impl Reader {
         model.links.reserve(links.len());
         model.link_index.reserve(links.len());
         for (i, doc) in links.into_iter().enumerate() {
-            self.with(format_args!(".user_clients[{i}]"), |me| {
+            self.with(Seg::KeyIndex("user_clients", i), |me| {
                 me.object(&doc)?;
                 let user_id = me.id(&doc, "user_id")?;
                 let Some(&user) = model.user_index.get(&user_id) else {
-                    return Err(me.with(format_args!(".user_id"), |me| {
+                    return Err(me.with(Seg::Key("user_id"), |me| {
                         me.fault(format!("no user with id {user_id} in state.users"))
                     }));
                 };
                 let client_id = me.id(&doc, "client_id")?;
                 let Some(&client) = model.client_index.get(&client_id) else {
-                    return Err(me.with(format_args!(".client_id"), |me| {
+                    return Err(me.with(Seg::Key("client_id"), |me| {
                         me.fault(format!("no client with id {client_id} in state.clients"))
                     }));
                 };
@@ -498,16 +540,15 @@ impl Reader {
         let invites = self.array(state, "invites", true)?;
         model.invites.reserve(invites.len());
         for (i, doc) in invites.into_iter().enumerate() {
-            self.with(format_args!(".invites[{i}]"), |me| {
+            self.with(Seg::KeyIndex("invites", i), |me| {
                 me.object(&doc)?;
                 let client_id = me.id(&doc, "client_id")?;
-                let email = me.email(&doc)?;
+                me.email(&doc)?;
                 let permissions = me.permissions(&doc)?;
                 model.invites.push(Invite {
                     client_id,
-                    email,
                     permissions,
-                    doc: Some(doc),
+                    source: InviteSource::State(doc),
                 });
                 Ok(())
             })?;

@@ -17,15 +17,61 @@ use crate::response::{Change, Response};
 use crate::store::{BatchOutcome, Call, Store};
 use crate::vocabulary::{Permission, PermissionSet, PERMISSIONS};
 
-// Imports that can throw (getters, proxies) are declared with `catch` so a
-// throwing host value becomes an error we report, never an exception that
-// unwinds through Rust frames.
-#[wasm_bindgen]
+// The few JS operations the core needs, each one call across the boundary.
+// Reads that can run user code (getters, proxy traps) catch what it throws
+// and report it through `takeFailure`, so an exception never unwinds
+// through Rust frames.
+#[wasm_bindgen(inline_js = r#"
+let failure, failed = false;
+const fail = (e) => { failure = e; failed = true; };
+export function typeCode(v) {
+  switch (typeof v) {
+    case "undefined": return 0;
+    case "boolean": return 2;
+    case "number": return 3;
+    case "bigint": return 4;
+    case "string": return 5;
+    case "object": return v === null ? 1 : Array.isArray(v) ? 6 : 7;
+    default: return 8;
+  }
+}
+export function num(v) { return v; }
+export function tryGet(o, k) { try { return o[k]; } catch (e) { fail(e); } }
+export function tryLength(o) { try { return o.length >>> 0; } catch (e) { fail(e); return 0; } }
+export function tryCopy(o) { try { return { ...o }; } catch (e) { fail(e); return {}; } }
+export function takeFailure() {
+  if (!failed) return undefined;
+  const e = failure;
+  failure = undefined; failed = false;
+  return e instanceof Error ? e.message : String(e);
+}
+export function put(o, k, v) { o[k] = v; }
+export function arrayOf(items) { return items; }
+let names;
+export function setNames(list) { names = new Map(list.map((n, i) => [n, i])); }
+export function permIndex(v) { const i = names.get(v); return i === undefined ? -1 : i; }
+"#)]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn object_entries(o: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
-    fn object_from_entries(entries: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = typeCode)]
+    fn type_code(v: &JsValue) -> u32;
+    fn num(v: &JsValue) -> f64;
+    #[wasm_bindgen(js_name = tryGet)]
+    fn try_get(o: &JsValue, k: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = tryGet)]
+    fn try_get_index(o: &JsValue, k: u32) -> JsValue;
+    #[wasm_bindgen(js_name = tryLength)]
+    fn try_length(o: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = tryCopy)]
+    fn try_copy(o: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = takeFailure)]
+    fn take_failure() -> Option<String>;
+    fn put(o: &JsValue, k: &JsValue, v: &JsValue);
+    #[wasm_bindgen(js_name = arrayOf)]
+    fn array_of(items: Vec<JsValue>) -> JsValue;
+    #[wasm_bindgen(js_name = setNames)]
+    fn set_names(list: Vec<JsValue>);
+    #[wasm_bindgen(js_name = permIndex)]
+    fn perm_index(v: &JsValue) -> i32;
 }
 
 /// Strings the boundary sends often, created in JS once.
@@ -60,7 +106,6 @@ known_strings![
     "clients",
     "user_clients",
     "invites",
-    "length",
     "id",
     "owner_user_id",
     "response",
@@ -72,8 +117,12 @@ known_strings![
 
 thread_local! {
     static KNOWN_JS: Vec<JsValue> = KNOWN.iter().map(|s| JsValue::from_str(s)).collect();
-    static NAMES_JS: Vec<JsValue> = PERMISSIONS.iter().map(|s| JsValue::from_str(s)).collect();
-    /// One frozen-in-spirit template array per permission set; callers get copies.
+    static NAMES_JS: Vec<JsValue> = {
+        let names: Vec<JsValue> = PERMISSIONS.iter().map(|s| JsValue::from_str(s)).collect();
+        set_names(names.clone());
+        names
+    };
+    /// One template array per permission set; callers get copies.
     static SET_TEMPLATES: RefCell<IdMap<u16, Array>> = RefCell::new(id_map(16));
 }
 
@@ -85,84 +134,101 @@ fn with_js_str<T>(s: &str, f: impl FnOnce(&JsValue) -> T) -> T {
     }
 }
 
-/// A JS value seen through [`Doc`].
+/// A JS value seen through [`Doc`], with its kind read once.
 #[derive(Clone, Debug)]
-pub struct JsDoc(pub JsValue);
+pub struct JsDoc {
+    pub value: JsValue,
+    kind: Kind,
+}
 
-fn host_error(e: JsValue) -> HostError {
-    let text = Reflect::get(&e, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "an exception was thrown".into());
-    HostError(text)
+impl JsDoc {
+    pub fn new(value: JsValue) -> JsDoc {
+        let kind = match type_code(&value) {
+            0 => Kind::Undefined,
+            1 => Kind::Null,
+            2 => Kind::Bool,
+            3 => Kind::Number,
+            4 => Kind::BigInt,
+            5 => Kind::String,
+            6 => Kind::Array,
+            7 => Kind::Object,
+            _ => Kind::Other,
+        };
+        JsDoc { value, kind }
+    }
+
+    fn made(value: JsValue, kind: Kind) -> JsDoc {
+        JsDoc { value, kind }
+    }
+}
+
+/// What a read returned, or the error it threw.
+fn checked(value: JsValue) -> Result<JsDoc, HostError> {
+    let doc = JsDoc::new(value);
+    if doc.kind == Kind::Undefined {
+        if let Some(message) = take_failure() {
+            return Err(HostError(message));
+        }
+    }
+    Ok(doc)
+}
+
+fn no_failure() -> Result<(), HostError> {
+    take_failure().map_or(Ok(()), |m| Err(HostError(m)))
 }
 
 impl Doc for JsDoc {
     fn kind(&self) -> Kind {
-        let v = &self.0;
-        if v.is_undefined() {
-            Kind::Undefined
-        } else if v.is_null() {
-            Kind::Null
-        } else if v.as_bool().is_some() {
-            Kind::Bool
-        } else if v.as_f64().is_some() {
-            Kind::Number
-        } else if v.is_string() {
-            Kind::String
-        } else if v.is_bigint() {
-            Kind::BigInt
-        } else if Array::is_array(v) {
-            Kind::Array
-        } else if v.is_object() {
-            Kind::Object
-        } else {
-            Kind::Other
-        }
+        self.kind
     }
     fn as_f64(&self) -> Option<f64> {
-        self.0.as_f64()
+        (self.kind == Kind::Number).then(|| num(&self.value))
     }
     fn as_string(&self) -> Option<String> {
-        self.0.as_string()
+        if self.kind == Kind::String {
+            self.value.as_string()
+        } else {
+            None
+        }
     }
     fn array_len(&self) -> Result<usize, HostError> {
-        let len = with_js_str("length", |k| Reflect::get(&self.0, k)).map_err(host_error)?;
-        Ok(len.as_f64().map_or(0, |n| n as usize))
+        let len = try_length(&self.value);
+        no_failure()?;
+        Ok(len as usize)
     }
     fn array_get(&self, i: usize) -> Result<Self, HostError> {
-        Reflect::get_u32(&self.0, i as u32)
-            .map(JsDoc)
-            .map_err(host_error)
+        checked(try_get_index(&self.value, i as u32))
     }
     fn get(&self, key: &str) -> Result<Option<Self>, HostError> {
-        let v = with_js_str(key, |k| Reflect::get(&self.0, k)).map_err(host_error)?;
-        Ok((!v.is_undefined()).then_some(JsDoc(v)))
+        let doc = checked(with_js_str(key, |k| try_get(&self.value, k)))?;
+        Ok((doc.kind != Kind::Undefined).then_some(doc))
     }
     fn copy_object(&self) -> Result<Self, HostError> {
-        let entries = object_entries(&self.0).map_err(host_error)?;
-        object_from_entries(&entries).map(JsDoc).map_err(host_error)
+        let copy = try_copy(&self.value);
+        no_failure()?;
+        Ok(JsDoc::made(copy, Kind::Object))
     }
     fn set(&mut self, key: &str, value: Self) {
         // Only ever called on objects this crate made, with its own keys.
-        let _ = with_js_str(key, |k| Reflect::set(&self.0, k, &value.0));
+        with_js_str(key, |k| put(&self.value, k, &value.value));
     }
     fn new_object() -> Self {
-        JsDoc(Object::new().into())
+        JsDoc::made(Object::new().into(), Kind::Object)
     }
     fn new_array(items: Vec<Self>) -> Self {
-        let array = Array::new_with_length(items.len() as u32);
-        for (i, item) in items.into_iter().enumerate() {
-            array.set(i as u32, item.0);
-        }
-        JsDoc(array.into())
+        let items = items.into_iter().map(|d| d.value).collect();
+        JsDoc::made(array_of(items), Kind::Array)
     }
     fn from_str(s: &str) -> Self {
-        JsDoc(with_js_str(s, JsValue::clone))
+        JsDoc::made(with_js_str(s, JsValue::clone), Kind::String)
     }
     fn from_id(id: u64) -> Self {
-        JsDoc(JsValue::from_f64(id as f64))
+        JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
+    }
+    fn as_permission(&self) -> Option<Permission> {
+        NAMES_JS.with(|_| ()); // the name map is set up with the names
+        let i = perm_index(&self.value);
+        usize::try_from(i).ok().and_then(Permission::from_index)
     }
     fn from_permissions(set: PermissionSet) -> Self {
         SET_TEMPLATES.with(|templates| {
@@ -176,7 +242,7 @@ impl Doc for JsDoc {
                 });
                 array
             });
-            JsDoc(template.slice(0, set.len() as u32).into())
+            JsDoc::made(template.slice(0, set.len() as u32).into(), Kind::Array)
         })
     }
 }
@@ -195,11 +261,11 @@ fn thrown(e: CallError) -> JsValue {
 }
 
 fn object(entries: &[(&str, JsDoc)]) -> JsValue {
-    let mut out = JsDoc::new_object();
+    let out = JsDoc::new_object();
     for (key, value) in entries {
-        out.set(key, value.clone());
+        with_js_str(key, |k| put(&out.value, k, &value.value));
     }
-    out.0
+    out.value
 }
 
 fn outcome_js(outcome: Result<Outcome<JsDoc>, CallError>) -> Result<JsValue, JsValue> {
@@ -223,37 +289,46 @@ fn response_changes_js(
 
 #[wasm_bindgen(js_name = updateUserPermissions)]
 pub fn update_user_permissions(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
-    outcome_js(api::update_user_permissions(&JsDoc(state), &JsDoc(params)))
+    outcome_js(api::update_user_permissions(
+        &JsDoc::new(state),
+        &JsDoc::new(params),
+    ))
 }
 
 #[wasm_bindgen(js_name = deleteUserClient)]
 pub fn delete_user_client(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
-    outcome_js(api::delete_user_client(&JsDoc(state), &JsDoc(params)))
+    outcome_js(api::delete_user_client(
+        &JsDoc::new(state),
+        &JsDoc::new(params),
+    ))
 }
 
 #[wasm_bindgen(js_name = createClientInvite)]
 pub fn create_client_invite(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
-    outcome_js(api::create_client_invite(&JsDoc(state), &JsDoc(params)))
+    outcome_js(api::create_client_invite(
+        &JsDoc::new(state),
+        &JsDoc::new(params),
+    ))
 }
 
 #[wasm_bindgen(js_name = getUserPermissions)]
 pub fn get_user_permissions(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
-    api::get_user_permissions(&JsDoc(state), &JsDoc(params))
-        .map(|r| r.to_doc::<JsDoc>().0)
+    api::get_user_permissions(&JsDoc::new(state), &JsDoc::new(params))
+        .map(|r| r.to_doc::<JsDoc>().value)
         .map_err(thrown)
 }
 
 #[wasm_bindgen(js_name = getPermissionsList)]
 pub fn get_permissions_list() -> JsValue {
-    crate::get_permissions_list().to_doc::<JsDoc>().0
+    crate::get_permissions_list().to_doc::<JsDoc>().value
 }
 
 #[wasm_bindgen(js_name = localApi)]
 pub fn local_api(command: JsValue, post_data: JsValue, state: JsValue) -> Result<JsValue, JsValue> {
     outcome_js(api::local_api(
-        &JsDoc(command),
-        &JsDoc(post_data),
-        &JsDoc(state),
+        &JsDoc::new(command),
+        &JsDoc::new(post_data),
+        &JsDoc::new(state),
     ))
 }
 
@@ -265,10 +340,10 @@ pub fn has_permission(
     permission: JsValue,
 ) -> Result<bool, JsValue> {
     api::has_permission(
-        &JsDoc(state),
-        &JsDoc(user_id),
-        &JsDoc(client_id),
-        &JsDoc(permission),
+        &JsDoc::new(state),
+        &JsDoc::new(user_id),
+        &JsDoc::new(client_id),
+        &JsDoc::new(permission),
     )
     .map_err(thrown)
 }
@@ -278,7 +353,13 @@ pub fn has_permission(
 pub fn authentication_failed() -> JsValue {
     Response::error(crate::message::AUTHENTICATION_FAILED)
         .to_doc::<JsDoc>()
-        .0
+        .value
+}
+
+/// The size of the module's linear memory, in bytes (a diagnostic).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
 }
 
 /// The 13 names, canonical order.
@@ -295,7 +376,7 @@ pub fn format_response(
     command: JsValue,
 ) -> Result<String, JsValue> {
     let type_error = |m: String| JsValue::from(js_sys::TypeError::new(&m));
-    let kind = JsDoc(response.clone()).kind();
+    let kind = JsDoc::new(response.clone()).kind();
     if kind != Kind::Object {
         return Err(type_error(format!(
             "response must be an object, got {}",
@@ -303,7 +384,7 @@ pub fn format_response(
         )));
     }
     let format = format.as_string().unwrap_or_default();
-    let command = match JsDoc(command.clone()).kind() {
+    let command = match JsDoc::new(command.clone()).kind() {
         Kind::Undefined | Kind::Null => None,
         Kind::String => command.as_string(),
         other => {
@@ -333,7 +414,7 @@ impl RawPermissionStore {
     /// Validates and indexes a state.
     #[wasm_bindgen(js_name = fromState)]
     pub fn from_state(state: JsValue) -> Result<RawPermissionStore, JsValue> {
-        Store::from_doc(&JsDoc(state))
+        Store::from_doc(&JsDoc::new(state))
             .map(|store| RawPermissionStore { store })
             .map_err(|e| thrown(CallError::State(e)))
     }
@@ -341,33 +422,42 @@ impl RawPermissionStore {
     /// `localApi(command, postData)` → `{response, changes}`.
     #[wasm_bindgen(js_name = localApi)]
     pub fn local_api(&mut self, command: JsValue, post_data: JsValue) -> Result<JsValue, JsValue> {
-        response_changes_js(self.store.local_api(&JsDoc(command), &JsDoc(post_data)))
+        response_changes_js(
+            self.store
+                .local_api(&JsDoc::new(command), &JsDoc::new(post_data)),
+        )
     }
 
     #[wasm_bindgen(js_name = updateUserPermissions)]
     pub fn update_user_permissions(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
         response_changes_js(
             self.store
-                .run(Command::UpdateUserPermissions, &JsDoc(params)),
+                .run(Command::UpdateUserPermissions, &JsDoc::new(params)),
         )
     }
 
     #[wasm_bindgen(js_name = deleteUserClient)]
     pub fn delete_user_client(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
-        response_changes_js(self.store.run(Command::DeleteUserClient, &JsDoc(params)))
+        response_changes_js(
+            self.store
+                .run(Command::DeleteUserClient, &JsDoc::new(params)),
+        )
     }
 
     #[wasm_bindgen(js_name = createClientInvite)]
     pub fn create_client_invite(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
-        response_changes_js(self.store.run(Command::CreateClientInvite, &JsDoc(params)))
+        response_changes_js(
+            self.store
+                .run(Command::CreateClientInvite, &JsDoc::new(params)),
+        )
     }
 
     /// `GetUserPermissions` → the response only.
     #[wasm_bindgen(js_name = getUserPermissions)]
     pub fn get_user_permissions(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
         self.store
-            .run(Command::GetUserPermissions, &JsDoc(params))
-            .map(|(r, _)| r.to_doc::<JsDoc>().0)
+            .run(Command::GetUserPermissions, &JsDoc::new(params))
+            .map(|(r, _)| r.to_doc::<JsDoc>().value)
             .map_err(thrown)
     }
 
@@ -379,10 +469,10 @@ impl RawPermissionStore {
         client_id: JsValue,
         permission: JsValue,
     ) -> Result<bool, JsValue> {
-        let permission = api::permission_arg(&JsDoc(permission)).map_err(thrown)?;
+        let permission = api::permission_arg(&JsDoc::new(permission)).map_err(thrown)?;
         Ok(self.store.has_permission(
-            crate::parse_id(Some(&JsDoc(user_id))),
-            crate::parse_id(Some(&JsDoc(client_id))),
+            crate::parse_id(Some(&JsDoc::new(user_id))),
+            crate::parse_id(Some(&JsDoc::new(client_id))),
             permission,
         ))
     }
@@ -416,7 +506,7 @@ impl RawPermissionStore {
             ("changes", Change::list_to_doc(&changes)),
             (
                 "failedIndex",
-                JsDoc(failed_index.map_or(JsValue::NULL, |i| JsValue::from_f64(i as f64))),
+                JsDoc::new(failed_index.map_or(JsValue::NULL, |i| JsValue::from_f64(i as f64))),
             ),
         ]))
     }
@@ -424,18 +514,21 @@ impl RawPermissionStore {
     /// The state, canonical, unknown fields kept.
     #[wasm_bindgen(js_name = toState)]
     pub fn to_state(&self) -> Result<JsValue, JsValue> {
-        self.store.to_doc().map(|d| d.0).map_err(|HostError(e)| {
-            thrown(CallError::State(crate::StateError {
-                path: "state".into(),
-                problem: format!("could not be copied: {e}"),
-            }))
-        })
+        self.store
+            .to_doc()
+            .map(|d| d.value)
+            .map_err(|HostError(e)| {
+                thrown(CallError::State(crate::StateError {
+                    path: "state".into(),
+                    problem: format!("could not be copied: {e}"),
+                }))
+            })
     }
 }
 
 /// Reads `[{command, params}, ...]`.
 fn batch_calls(calls: &JsValue) -> Result<Vec<Call<JsDoc>>, CallError> {
-    let calls = JsDoc(calls.clone());
+    let calls = JsDoc::new(calls.clone());
     if calls.kind() != Kind::Array {
         return Err(CallError::Type(format!(
             "calls must be an array, got {}",
@@ -460,7 +553,7 @@ fn batch_calls(calls: &JsValue) -> Result<Vec<Call<JsDoc>>, CallError> {
         let field = |key: &str| -> Result<JsDoc, CallError> {
             read(
                 call.get(key)
-                    .map(|v| v.unwrap_or(JsDoc(JsValue::UNDEFINED))),
+                    .map(|v| v.unwrap_or(JsDoc::new(JsValue::UNDEFINED))),
             )
         };
         out.push(Call {

@@ -106,9 +106,7 @@ pub fn is_plausible_email(email: &str) -> bool {
 fn is_associated<D: Doc>(model: &Model<D>, client_id: u64, email: &str) -> bool {
     let wanted = email.to_lowercase();
     model.users.iter().any(|user| {
-        user.email
-            .as_ref()
-            .is_some_and(|e| e.to_lowercase() == wanted)
+        user.email().is_some_and(|e| e.to_lowercase() == wanted)
             && model.relation(user.id, client_id) != Relation::None
     })
 }
