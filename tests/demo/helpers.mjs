@@ -2,7 +2,7 @@
 // server on a free port with its own state file, run the built CLI, launch
 // the system Chromium.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,8 +24,17 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** A fresh temporary directory. */
-export const tempDir = (prefix = "whmcs-demo-") => mkdtempSync(join(tmpdir(), prefix));
+const made = [];
+process.once("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the process exits. */
+export function tempDir(prefix = "whmcs-demo-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /**
  * Starts the demo server (PORT=0, so the OS picks a free port) and resolves
