@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and size of whmcs-permissions, as ratios against a
+// plain-JavaScript baseline measured in the same run (benches/baseline.mjs).
+// `--smoke` runs every measurement with tiny sizes (CI checks it runs).
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { gzipSync } from "node:zlib";
+import * as api from "whmcs-permissions";
+import { JsStore, jsUpdateUserPermissions } from "./baseline.mjs";
+import { makeState } from "./states.mjs";
+
+const smoke = process.argv.includes("--smoke");
+const scale = smoke ? 0.01 : 1;
+const SIZES = smoke
+  ? { users: 100, clients: 20, links: 500, small: 1_000, big: 10_000 }
+  : { users: 10_000, clients: 2_000, links: 50_000, small: 1_000, big: 1_000_000 };
+
+/** Median ns per call over 5 rounds of `n` calls, after a warm-up. */
+function measure(n, f) {
+  n = Math.max(10, Math.round(n * scale));
+  for (let i = 0; i < Math.min(n, 20_000); i++) f(i);
+  const rounds = [];
+  for (let r = 0; r < 5; r++) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) f(i);
+    rounds.push(Number(process.hrtime.bigint() - t) / n);
+  }
+  return rounds.sort((a, b) => a - b)[2];
+}
+
+/** Picks `n` links at random (fixed seed), as query pairs. */
+function queries(state, n) {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: n }, () => state.user_clients[Math.floor(rand() * state.user_clients.length)]);
+}
+
+const rows = [];
+function row(what, wasmNs, jsNs, target) {
+  const ratio = wasmNs / jsNs;
+  rows.push({ what, wasm: wasmNs, js: jsNs, ratio, target, ok: target === undefined ? "" : ratio <= target ? "yes" : "NO" });
+}
+const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+
+const perms = (i) => (i & 1 ? "profile,orders" : "invoices, tickets");
+
+// 1. Store: hasPermission and updateUserPermissions on the large state.
+const large = makeState(SIZES.users, SIZES.clients, SIZES.links);
+const q = queries(large, 4096);
+{
+  const store = api.PermissionStore.fromState(large);
+  const js = new JsStore(large);
+  const names = ["profile", "orders", "invoices", "emails"];
+  row("store hasPermission", measure(1e6, (i) => { const l = q[i & 4095]; return store.hasPermission(l.user_id, l.client_id, names[i & 3]); }),
+    measure(1e6, (i) => { const l = q[i & 4095]; return js.hasPermission(l.user_id, l.client_id, names[i & 3]); }), 3);
+  row("store updateUserPermissions", measure(2e5, (i) => { const l = q[i & 4095]; return store.updateUserPermissions({ user_id: l.user_id, client_id: l.client_id, permissions: perms(i) }); }),
+    measure(2e5, (i) => { const l = q[i & 4095]; return js.updateUserPermissions({ user_id: l.user_id, client_id: l.client_id, permissions: perms(i) }); }), 3);
+  store.free();
+}
+
+// 2. Functional API on a 3-user state and on the large state.
+const small = {
+  users: [{ id: 1, email: "owner@example.com" }, { id: 2, email: "ana@example.com" }, { id: 3 }],
+  clients: [{ id: 1, owner_user_id: 1 }],
+  user_clients: [{ user_id: 2, client_id: 1, permissions: ["profile"] }, { user_id: 3, client_id: 1, permissions: [] }],
+};
+row("functional updateUserPermissions, 3 users", measure(1e5, (i) => api.updateUserPermissions(small, { user_id: 2, client_id: 1, permissions: perms(i) })),
+  measure(1e5, (i) => jsUpdateUserPermissions(small, { user_id: 2, client_id: 1, permissions: perms(i) })), 5);
+const l0 = large.user_clients[0];
+row(`functional updateUserPermissions, ${large.users.length} users / ${large.clients.length} clients / ${large.user_clients.length} links`,
+  measure(20, (i) => api.updateUserPermissions(large, { user_id: l0.user_id, client_id: l0.client_id, permissions: perms(i) })),
+  measure(20, (i) => jsUpdateUserPermissions(large, { user_id: l0.user_id, client_id: l0.client_id, permissions: perms(i) })));
+row("PermissionStore.fromState, same large state", measure(20, () => api.PermissionStore.fromState(large).free()), measure(20, () => new JsStore(large)));
+
+// 3. Scaling and memory, in a child process so memory starts clean.
+const child = spawnSync(process.execPath, ["--max-old-space-size=8192", new URL("./scaling.mjs", import.meta.url).pathname, String(SIZES.small), String(SIZES.big), String(scale)], { encoding: "utf8" });
+if (child.status !== 0) {
+  console.error(child.stderr);
+  throw new Error("scaling benchmark failed");
+}
+const scaling = JSON.parse(child.stdout);
+
+// 4. Size and cold start.
+const wasmBytes = readFileSync(new URL("../pkg/whmcs_permissions_bg.wasm", import.meta.url));
+const gz = gzipSync(wasmBytes, { level: 9 }).length;
+function startMs(args, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { cwd: new URL("..", import.meta.url).pathname, stdio: "ignore" });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+const runs = smoke ? 3 : 21;
+const bare = startMs(["-e", "0"], runs);
+const cjs = startMs(["-e", "require('whmcs-permissions').getPermissionsList()"], runs);
+const esm = startMs(["--input-type=module", "-e", "import { getPermissionsList } from 'whmcs-permissions'; getPermissionsList()"], runs);
+const esmBare = startMs(["--input-type=module", "-e", "0"], runs);
+
+// Report
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+console.log(`whmcs-permissions benchmarks${smoke ? " (SMOKE: tiny sizes, figures meaningless)" : ""}`);
+console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+console.log("| measurement | wasm | plain JS | ratio | target | met |");
+console.log("|---|---:|---:|---:|---:|:-:|");
+for (const r of rows) console.log(`| ${r.what} | ${fmt(r.wasm)} | ${fmt(r.js)} | ${r.ratio.toFixed(2)}x | ${r.target ? `≤ ${r.target}x` : "—"} | ${r.ok || "—"} |`);
+console.log("\n| scaling (per call, same 4096 queries) | " + `${scaling.small} links | ${scaling.big} links | ratio | target | met |`);
+console.log("|---|---:|---:|---:|---:|:-:|");
+for (const [what, a, b] of [["store hasPermission", scaling.hasSmall, scaling.hasBig], ["store updateUserPermissions", scaling.updSmall, scaling.updBig]]) {
+  const r = b / a;
+  console.log(`| ${what} | ${fmt(a)} | ${fmt(b)} | ${r.toFixed(2)}x | ≤ 1.5x | ${r <= 1.5 ? "yes" : "NO"} |`);
+}
+const memMb = scaling.memoryBytes / 2 ** 20;
+console.log(`\n| other | value | target | met |\n|---|---:|---:|:-:|`);
+console.log(`| .wasm size | ${wasmBytes.length} B raw, ${gz} B gzip (${(gz / 1024).toFixed(1)} KiB) | ≤ 30 KiB gzip | ${gz <= 30 * 1024 ? "yes" : "NO"} |`);
+console.log(`| WASM memory holding ${scaling.big} links | ${memMb.toFixed(1)} MiB | ≤ 64 MiB | ${memMb <= 64 ? "yes" : "NO"} |`);
+console.log(`| fromState, ${scaling.big} links | ${fmt(scaling.fromStateBigNs)} | — | — |`);
+console.log(`| Node cold start, require (CJS) | ${(cjs - bare).toFixed(1)} ms over \`node -e 0\` (${cjs.toFixed(1)} vs ${bare.toFixed(1)} ms) | ≤ 15 ms | ${cjs - bare <= 15 ? "yes" : "NO"} |`);
+console.log(`| Node cold start, import (ESM) | ${(esm - esmBare).toFixed(1)} ms over an empty ESM script (${esm.toFixed(1)} vs ${esmBare.toFixed(1)} ms) | ≤ 15 ms | ${esm - esmBare <= 15 ? "yes" : "NO"} |`);
