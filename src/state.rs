@@ -7,7 +7,7 @@
 use std::fmt::{self, Write};
 
 use crate::doc::{Doc, HostError, Kind};
-use crate::index::{id_map, pair, IdMap};
+use crate::index::{pair, SlotIndex};
 use crate::params::{parse_id_number, php_trim, shown_name};
 use crate::vocabulary::{Permission, PermissionSet};
 
@@ -98,10 +98,12 @@ pub struct Model<D> {
     pub clients: Vec<Client<D>>,
     pub links: Vec<Option<Link<D>>>,
     pub invites: Vec<Invite<D>>,
-    user_index: IdMap<u64, u32>,
-    client_index: IdMap<u64, u32>,
-    /// `pair(user index, client index)` to the index in `links`.
-    link_index: IdMap<u64, u32>,
+    /// `id` → slot in `users`.
+    user_index: SlotIndex,
+    /// `id` → slot in `clients`.
+    client_index: SlotIndex,
+    /// `pair(user slot, client slot)` → slot in `links`.
+    link_index: SlotIndex,
     /// While a transaction is open, how to undo each change made in it.
     journal: Option<Vec<Undo<D>>>,
 }
@@ -128,23 +130,31 @@ impl<D: Doc> Model<D> {
         Reader::default().state(state)
     }
 
+    fn user_slot(&self, id: u64) -> Option<u32> {
+        let users = &self.users;
+        self.user_index.get(id, |s| users[s as usize].id)
+    }
+
+    fn client_slot(&self, id: u64) -> Option<u32> {
+        let clients = &self.clients;
+        self.client_index.get(id, |s| clients[s as usize].id)
+    }
+
     pub fn user(&self, id: u64) -> Option<&User<D>> {
-        self.user_index.get(&id).map(|&i| &self.users[i as usize])
+        self.user_slot(id).map(|i| &self.users[i as usize])
     }
 
     pub fn client(&self, id: u64) -> Option<&Client<D>> {
-        self.client_index
-            .get(&id)
-            .map(|&i| &self.clients[i as usize])
+        self.client_slot(id).map(|i| &self.clients[i as usize])
     }
 
     /// The index in `links` of the link between two ids.
     fn link_slot(&self, user_id: u64, client_id: u64) -> Option<usize> {
-        let user = *self.user_index.get(&user_id)?;
-        let client = *self.client_index.get(&client_id)?;
+        let key = pair(self.user_slot(user_id)?, self.client_slot(client_id)?);
+        let links = &self.links;
         self.link_index
-            .get(&pair(user, client))
-            .map(|&i| i as usize)
+            .get(key, |s| link_key(links, s))
+            .map(|i| i as usize)
     }
 
     pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
@@ -193,7 +203,9 @@ impl<D: Doc> Model<D> {
             return;
         };
         if let Some(link) = self.links[slot].take() {
-            self.link_index.remove(&pair(link.user, link.client));
+            let links = &self.links;
+            self.link_index
+                .remove(pair(link.user, link.client), |s| link_key(links, s));
             if let Some(journal) = self.journal.as_mut() {
                 journal.push(Undo::Link { slot, link });
             }
@@ -231,9 +243,12 @@ impl<D: Doc> Model<D> {
                     }
                 }
                 Undo::Link { slot, link } => {
-                    self.link_index
-                        .insert(pair(link.user, link.client), slot as u32);
+                    let key = pair(link.user, link.client);
                     self.links[slot] = Some(link);
+                    let links = &self.links;
+                    let _ = self
+                        .link_index
+                        .insert(key, slot as u32, |s| link_key(links, s));
                 }
                 Undo::Invite => {
                     self.invites.pop();
@@ -284,6 +299,13 @@ impl<D: Doc> Model<D> {
         out.set("invites", D::new_array(invites));
         Ok(out)
     }
+}
+
+/// The index key of the link in `slot`.
+fn link_key<D>(links: &[Option<Link<D>>], slot: u32) -> u64 {
+    links[slot as usize]
+        .as_ref()
+        .map_or(u64::MAX, |l| pair(l.user, l.client))
 }
 
 /// A permission set as a host array of names, canonical order.
@@ -348,22 +370,21 @@ impl Reader {
         }
     }
 
-    /// An array field; `optional` arrays may be absent (then empty).
+    /// An array field and its length; `optional` arrays may be absent
+    /// (`None`). Elements are read by the caller, one at a time.
     fn array<D: Doc>(
         &mut self,
         obj: &D,
         key: &'static str,
         optional: bool,
-    ) -> Result<Vec<D>, Fault> {
+    ) -> Result<Option<(D, usize)>, Fault> {
         let value = self.field(obj, key)?;
         self.with(Seg::Key(key), |me| match value {
-            None if optional => Ok(Vec::new()),
+            None if optional => Ok(None),
             None => Err(me.fault("is required and must be an array")),
             Some(v) if v.kind() == Kind::Array => {
                 let len = me.host(v.array_len())?;
-                (0..len)
-                    .map(|i| me.with(Seg::Index(i), |me| me.host(v.array_get(i))))
-                    .collect()
+                Ok(Some((v, len)))
             }
             Some(v) => Err(me.fault(format!("must be an array, got {}", v.kind().article()))),
         })
@@ -452,39 +473,47 @@ impl Reader {
         self.object(state)?;
         let users = self.array(state, "users", false)?;
         let clients = self.array(state, "clients", false)?;
+        let (users, user_count) = users.unwrap_or_else(|| (state.clone(), 0));
+        let (clients, client_count) = clients.unwrap_or_else(|| (state.clone(), 0));
 
         let mut model = Model {
             root: state.clone(),
-            users: Vec::with_capacity(users.len()),
-            clients: Vec::with_capacity(clients.len()),
+            users: Vec::with_capacity(user_count),
+            clients: Vec::with_capacity(client_count),
             links: Vec::new(),
             invites: Vec::new(),
-            user_index: id_map(users.len()),
-            client_index: id_map(clients.len()),
-            link_index: id_map(0),
+            user_index: SlotIndex::with_capacity(user_count),
+            client_index: SlotIndex::with_capacity(client_count),
+            link_index: SlotIndex::default(),
             journal: None,
         };
 
-        for (i, doc) in users.into_iter().enumerate() {
+        for i in 0..user_count {
             self.with(Seg::KeyIndex("users", i), |me| {
+                let doc = me.host(users.array_get(i))?;
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
-                if model.user_index.insert(id, i as u32).is_some() {
+                if model.user_slot(id).is_some() {
                     return Err(me.with(Seg::Key("id"), |me| {
                         me.fault(format!("duplicate user id {id}"))
                     }));
                 }
                 me.email(&doc)?;
                 model.users.push(User { id, doc });
+                let users = &model.users;
+                let _ = model
+                    .user_index
+                    .insert(id, i as u32, |s| users[s as usize].id);
                 Ok(())
             })?;
         }
 
-        for (i, doc) in clients.into_iter().enumerate() {
+        for i in 0..client_count {
             self.with(Seg::KeyIndex("clients", i), |me| {
+                let doc = me.host(clients.array_get(i))?;
                 me.object(&doc)?;
                 let id = me.id(&doc, "id")?;
-                if model.client_index.insert(id, i as u32).is_some() {
+                if model.client_slot(id).is_some() {
                     return Err(me.with(Seg::Key("id"), |me| {
                         me.fault(format!("duplicate client id {id}"))
                     }));
@@ -495,33 +524,38 @@ impl Reader {
                     owner_user_id,
                     doc,
                 });
+                let clients = &model.clients;
+                let _ = model
+                    .client_index
+                    .insert(id, i as u32, |s| clients[s as usize].id);
                 Ok(())
             })?;
         }
 
-        let links = self.array(state, "user_clients", true)?;
-        model.links.reserve(links.len());
-        model.link_index.reserve(links.len());
-        for (i, doc) in links.into_iter().enumerate() {
+        let (links, link_count) = self
+            .array(state, "user_clients", true)?
+            .unwrap_or_else(|| (state.clone(), 0));
+        model.links.reserve_exact(link_count);
+        model.link_index = SlotIndex::with_capacity(link_count);
+        for i in 0..link_count {
             self.with(Seg::KeyIndex("user_clients", i), |me| {
+                let doc = me.host(links.array_get(i))?;
                 me.object(&doc)?;
                 let user_id = me.id(&doc, "user_id")?;
-                let Some(&user) = model.user_index.get(&user_id) else {
+                let Some(user) = model.user_slot(user_id) else {
                     return Err(me.with(Seg::Key("user_id"), |me| {
                         me.fault(format!("no user with id {user_id} in state.users"))
                     }));
                 };
                 let client_id = me.id(&doc, "client_id")?;
-                let Some(&client) = model.client_index.get(&client_id) else {
+                let Some(client) = model.client_slot(client_id) else {
                     return Err(me.with(Seg::Key("client_id"), |me| {
                         me.fault(format!("no client with id {client_id} in state.clients"))
                     }));
                 };
-                if model
-                    .link_index
-                    .insert(pair(user, client), i as u32)
-                    .is_some()
-                {
+                let key = pair(user, client);
+                let known = &model.links;
+                if model.link_index.get(key, |s| link_key(known, s)).is_some() {
                     return Err(me.fault(format!(
                         "duplicate link for user {user_id} and client {client_id}"
                     )));
@@ -533,14 +567,21 @@ impl Reader {
                     permissions,
                     doc,
                 }));
+                let known = &model.links;
+                let _ = model
+                    .link_index
+                    .insert(key, i as u32, |s| link_key(known, s));
                 Ok(())
             })?;
         }
 
-        let invites = self.array(state, "invites", true)?;
-        model.invites.reserve(invites.len());
-        for (i, doc) in invites.into_iter().enumerate() {
+        let (invites, invite_count) = self
+            .array(state, "invites", true)?
+            .unwrap_or_else(|| (state.clone(), 0));
+        model.invites.reserve_exact(invite_count);
+        for i in 0..invite_count {
             self.with(Seg::KeyIndex("invites", i), |me| {
+                let doc = me.host(invites.array_get(i))?;
                 me.object(&doc)?;
                 let client_id = me.id(&doc, "client_id")?;
                 me.email(&doc)?;

@@ -11,7 +11,6 @@ use wasm_bindgen::prelude::*;
 use crate::api::{self, CallError, Outcome};
 use crate::commands::Command;
 use crate::doc::{Doc, HostError, Kind};
-use crate::index::{id_map, IdMap};
 use crate::render::{self, Value};
 use crate::response::{Change, Response};
 use crate::store::{BatchOutcome, Call, Store};
@@ -122,8 +121,8 @@ thread_local! {
         set_names(names.clone());
         names
     };
-    /// One template array per permission set; callers get copies.
-    static SET_TEMPLATES: RefCell<IdMap<u16, Array>> = RefCell::new(id_map(16));
+    /// One template array per permission set, made on first use; callers get copies.
+    static SET_TEMPLATES: RefCell<Vec<Option<Array>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Calls `f` with the JS string for `s`, cached when it is a known string.
@@ -233,7 +232,10 @@ impl Doc for JsDoc {
     fn from_permissions(set: PermissionSet) -> Self {
         SET_TEMPLATES.with(|templates| {
             let mut templates = templates.borrow_mut();
-            let template = templates.entry(set.bits()).or_insert_with(|| {
+            if templates.is_empty() {
+                templates.resize(usize::from(PermissionSet::ALL.bits()) + 1, None);
+            }
+            let template = templates[usize::from(set.bits())].get_or_insert_with(|| {
                 let array = Array::new();
                 NAMES_JS.with(|names| {
                     for p in set.iter() {
