@@ -79,6 +79,10 @@ pub trait Doc: Sized + Clone {
     fn as_permission(&self) -> Option<Permission> {
         self.as_string().and_then(|s| Permission::from_name(&s))
     }
+    /// How the host writes a number (JavaScript's `String(n)`).
+    fn number_text(n: f64) -> String {
+        crate::render::js_number(n)
+    }
     /// A new array of permission names in canonical order.
     fn from_permissions(set: PermissionSet) -> Self {
         Self::new_array(set.names().map(Self::from_str).collect())

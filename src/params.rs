@@ -160,7 +160,7 @@ impl SegmentList {
 /// ```
 pub fn shown_name(name: &str) -> String {
     match name.char_indices().nth(SHOWN_NAME_CHARS) {
-        Some((cut, _)) => format!("{}...", &name[..cut]),
+        Some((cut, _)) => format!("{}...", name.get(..cut).unwrap_or(name)),
         None => name.to_owned(),
     }
 }

@@ -112,14 +112,68 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// JavaScript's `String(number)` for the numbers a response can hold.
-fn write_number(out: &mut String, n: f64) {
+/// JavaScript's `String(number)`: shortest round-trip digits, plain
+/// notation from 1e-7 up to 1e21, exponent notation outside (`1e+21`).
+///
+/// ```
+/// use whmcs_permissions::render::js_number;
+/// assert_eq!(js_number(7.0), "7");
+/// assert_eq!(js_number(-0.0), "0");
+/// assert_eq!(js_number(1.5e-7), "1.5e-7");
+/// assert_eq!(js_number(1e21), "1e+21");
+/// assert_eq!(js_number(123.456), "123.456");
+/// ```
+pub fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if n == n.trunc() && n.abs() < 9_007_199_254_740_992.0 {
+        return (n as i64).to_string();
+    }
+    // `{:e}` gives the shortest round-trip digits, as JS does: "1.2345e2".
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let e: i32 = exp.parse().unwrap_or(0) + 1; // value = 0.digits × 10^e
+    let mut out = String::from(if n < 0.0 { "-" } else { "" });
+    if k <= e && e <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat('0').take((e - k) as usize));
+    } else if 0 < e && e <= 21 {
+        out.push_str(&digits[..e as usize]);
+        out.push('.');
+        out.push_str(&digits[e as usize..]);
+    } else if -6 < e && e <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat('0').take((-e) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{}", if e > 0 { "+" } else { "-" }, (e - 1).abs());
+    }
+    out
+}
+
+/// How numbers are written: JSON and XML want JavaScript's `String(n)`.
+/// In WebAssembly the host formats them (exact by definition, and it keeps
+/// float formatting out of the binary); natively [`js_number`] does.
+pub type NumberText<'a> = &'a dyn Fn(f64) -> String;
+
+fn write_number(out: &mut String, n: f64, text: NumberText) {
     if !n.is_finite() {
         out.push_str("null"); // as JSON.stringify does
-    } else if n == n.trunc() && n.abs() < 1e21 {
-        let _ = write!(out, "{}", n as i128);
+    } else if n == n.trunc() && n.abs() < 9_007_199_254_740_992.0 {
+        let _ = write!(out, "{}", n as i64);
     } else {
-        let _ = write!(out, "{n}");
+        out.push_str(&text(n));
     }
 }
 
@@ -131,16 +185,21 @@ fn write_number(out: &mut String, n: f64) {
 /// assert_eq!(to_json(&v), r#"{"result":"success"}"#);
 /// ```
 pub fn to_json(value: &Value) -> String {
+    to_json_with(value, &js_number)
+}
+
+/// [`to_json`] with the host's number formatting.
+pub fn to_json_with(value: &Value, text: NumberText) -> String {
     let mut out = String::new();
-    write_json(&mut out, value);
+    write_json(&mut out, value, text);
     out
 }
 
-fn write_json(out: &mut String, value: &Value) {
+fn write_json(out: &mut String, value: &Value, text: NumberText) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, *n),
+        Value::Number(n) => write_number(out, *n, text),
         Value::String(s) => write_json_string(out, s),
         Value::Array(items) => {
             out.push('[');
@@ -148,7 +207,7 @@ fn write_json(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_json(out, item);
+                write_json(out, item, text);
             }
             out.push(']');
         }
@@ -160,7 +219,7 @@ fn write_json(out: &mut String, value: &Value) {
                 }
                 write_json_string(out, key);
                 out.push(':');
-                write_json(out, item);
+                write_json(out, item, text);
             }
             out.push('}');
         }
@@ -198,6 +257,15 @@ fn write_json_string(out: &mut String, s: &str) {
 ///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n<action>updateuserpermissions</action>\n<result>success</result>\n</whmcsapi>\n");
 /// ```
 pub fn to_xml(value: &Value, command: Option<&str>) -> Result<String, RenderError> {
+    to_xml_with(value, command, &js_number)
+}
+
+/// [`to_xml`] with the host's number formatting.
+pub fn to_xml_with(
+    value: &Value,
+    command: Option<&str>,
+    text: NumberText,
+) -> Result<String, RenderError> {
     let Value::Object(entries) = value else {
         return Err(RenderError("a response must be an object".into()));
     };
@@ -213,16 +281,16 @@ pub fn to_xml(value: &Value, command: Option<&str>) -> Result<String, RenderErro
         out.push_str("</action>\n");
     }
     for (key, item) in entries {
-        write_xml_element(&mut out, key, item);
+        write_xml_element(&mut out, key, item, text);
     }
     out.push_str("</whmcsapi>\n");
     Ok(out)
 }
 
-fn write_xml_element(out: &mut String, key: &str, value: &Value) {
+fn write_xml_element(out: &mut String, key: &str, value: &Value, text: NumberText) {
     if let Value::Array(items) = value {
         for item in items {
-            write_xml_element(out, key, item);
+            write_xml_element(out, key, item, text);
         }
         return;
     }
@@ -231,12 +299,12 @@ fn write_xml_element(out: &mut String, key: &str, value: &Value) {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, *n),
+        Value::Number(n) => write_number(out, *n, text),
         Value::String(s) => write_xml_text(out, s),
         Value::Object(entries) => {
             out.push('\n');
             for (k, v) in entries {
-                write_xml_element(out, k, v);
+                write_xml_element(out, k, v, text);
             }
         }
         Value::Array(_) => {} // expanded into repeated elements above
@@ -244,27 +312,35 @@ fn write_xml_element(out: &mut String, key: &str, value: &Value) {
     let _ = writeln!(out, "</{name}>");
 }
 
-/// A key as an XML element name: characters that cannot appear in a name
-/// become `_`, and a name that cannot start as it is gets a `_` prefix.
+/// A key as an XML element name: characters XML 1.0 does not allow in a
+/// name become `_`, and a key that cannot start a name (a digit, `-`, `.`,
+/// or `xml` in any case) gets a `_` prefix.
 fn xml_name(key: &str) -> String {
     let mut name: String = key
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if is_name_char(c) { c } else { '_' })
         .collect();
-    let starts_ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_');
-    if !starts_ok || name.to_ascii_lowercase().starts_with("xml") {
+    let starts_ok = name.chars().next().is_some_and(is_name_start_char);
+    if !starts_ok || name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("xml")) {
         name.insert(0, '_');
     }
     name
+}
+
+/// XML 1.0 (fifth edition) `NameStartChar`, without `:` (namespaces).
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 `NameChar`, without `:`.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Escapes text; characters XML 1.0 cannot carry become U+FFFD.
@@ -290,12 +366,25 @@ mod tests {
     #[test]
     fn numbers_render_like_javascript() {
         let mut s = String::new();
-        write_number(&mut s, 7.0);
-        s.push(' ');
-        write_number(&mut s, -0.0);
-        s.push(' ');
-        write_number(&mut s, 1.5);
-        assert_eq!(s, "7 0 1.5");
+        for n in [
+            7.0,
+            -0.0,
+            1.5,
+            f64::NAN,
+            1e21,
+            1e-7,
+            0.1,
+            -123.456,
+            5e-324,
+            1.7976931348623157e308,
+        ] {
+            write_number(&mut s, n, &js_number);
+            s.push(' ');
+        }
+        assert_eq!(
+            s,
+            "7 0 1.5 null 1e+21 1e-7 0.1 -123.456 5e-324 1.7976931348623157e+308 "
+        );
     }
 
     #[test]
@@ -324,5 +413,7 @@ mod tests {
         assert_eq!(xml_name("1a b"), "_1a_b");
         assert_eq!(xml_name("xmlns"), "_xmlns");
         assert_eq!(xml_name(""), "_");
+        assert_eq!(xml_name("été·x"), "été·x");
+        assert_eq!(xml_name("a:b"), "a_b");
     }
 }

@@ -601,11 +601,9 @@ impl Reader {
 /// A short description of a bad id value for messages.
 fn describe<D: Doc>(value: &D) -> String {
     match value.kind() {
-        Kind::Number => match value.as_f64() {
-            Some(n) if n.is_finite() => format!("{n}"),
-            Some(n) => format!("{n}"),
-            None => "a number".into(),
-        },
+        Kind::Number => value
+            .as_f64()
+            .map_or_else(|| "a number".into(), D::number_text),
         Kind::String => {
             let s = value.as_string().unwrap_or_default();
             format!("the string \"{}\"", shown_name(&s))

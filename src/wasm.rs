@@ -45,6 +45,7 @@ export function takeFailure() {
   return e instanceof Error ? e.message : String(e);
 }
 export function put(o, k, v) { o[k] = v; }
+export function numberText(n) { return String(n); }
 export function arrayOf(items) { return items; }
 let names;
 export function setNames(list) { names = new Map(list.map((n, i) => [n, i])); }
@@ -71,6 +72,8 @@ extern "C" {
     fn set_names(list: Vec<JsValue>);
     #[wasm_bindgen(js_name = permIndex)]
     fn perm_index(v: &JsValue) -> i32;
+    #[wasm_bindgen(js_name = numberText)]
+    fn number_text(n: f64) -> String;
 }
 
 /// Strings the boundary sends often, created in JS once.
@@ -223,6 +226,9 @@ impl Doc for JsDoc {
     }
     fn from_id(id: u64) -> Self {
         JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
+    }
+    fn number_text(n: f64) -> String {
+        number_text(n)
     }
     fn as_permission(&self) -> Option<Permission> {
         NAMES_JS.with(|_| ()); // the name map is set up with the names
@@ -399,8 +405,9 @@ pub fn format_response(
     let value: Value = serde_wasm_bindgen::from_value(response)
         .map_err(|e| type_error(format!("response cannot be rendered: {e}")))?;
     match format.as_str() {
-        "json" => Ok(render::to_json(&value)),
-        "xml" => render::to_xml(&value, command.as_deref()).map_err(|e| type_error(e.0)),
+        "json" => Ok(render::to_json_with(&value, &number_text)),
+        "xml" => render::to_xml_with(&value, command.as_deref(), &number_text)
+            .map_err(|e| type_error(e.0)),
         _ => Err(type_error("format must be \"json\" or \"xml\"".into())),
     }
 }

@@ -57,10 +57,14 @@ impl Command {
     /// assert_eq!(Command::from_name(" GetPermissionsList"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Command> {
-        let lower = name.to_lowercase();
-        Command::ALL
-            .into_iter()
-            .find(|c| c.name().to_ascii_lowercase() == lower)
+        Some(match name.to_lowercase().as_str() {
+            "updateuserpermissions" => Command::UpdateUserPermissions,
+            "getpermissionslist" => Command::GetPermissionsList,
+            "getuserpermissions" => Command::GetUserPermissions,
+            "deleteuserclient" => Command::DeleteUserClient,
+            "createclientinvite" => Command::CreateClientInvite,
+            _ => return None,
+        })
     }
 
     /// Whether the command can change the state.
