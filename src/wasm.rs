@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, CallError, Outcome};
@@ -46,6 +47,7 @@ export function takeFailure() {
 }
 export function put(o, k, v) { o[k] = v; }
 export function numberText(n) { return String(n); }
+export function keysOf(o) { try { return Object.keys(o); } catch (e) { fail(e); return []; } }
 export function arrayOf(items) { return items; }
 let names;
 export function setNames(list) { names = new Map(list.map((n, i) => [n, i])); }
@@ -74,6 +76,8 @@ extern "C" {
     fn perm_index(v: &JsValue) -> i32;
     #[wasm_bindgen(js_name = numberText)]
     fn number_text(n: f64) -> String;
+    #[wasm_bindgen(js_name = keysOf)]
+    fn keys_of(o: &JsValue) -> Vec<String>;
 }
 
 /// Strings the boundary sends often, created in JS once.
@@ -268,6 +272,18 @@ fn thrown(e: CallError) -> JsValue {
     }
 }
 
+/// A response as a plain JS object, through its `Serialize` impl
+/// (serde-wasm-bindgen), keys in WHMCS order.
+fn response_js(response: &Response) -> JsValue {
+    response
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn response_doc(response: &Response) -> JsDoc {
+    JsDoc::made(response_js(response), Kind::Object)
+}
+
 fn object(entries: &[(&str, JsDoc)]) -> JsValue {
     let out = JsDoc::new_object();
     for (key, value) in entries {
@@ -279,7 +295,7 @@ fn object(entries: &[(&str, JsDoc)]) -> JsValue {
 fn outcome_js(outcome: Result<Outcome<JsDoc>, CallError>) -> Result<JsValue, JsValue> {
     let outcome = outcome.map_err(thrown)?;
     Ok(object(&[
-        ("response", outcome.response.to_doc()),
+        ("response", response_doc(&outcome.response)),
         ("state", outcome.state),
         ("changes", Change::list_to_doc(&outcome.changes)),
     ]))
@@ -290,7 +306,7 @@ fn response_changes_js(
 ) -> Result<JsValue, JsValue> {
     let (response, changes) = result.map_err(thrown)?;
     Ok(object(&[
-        ("response", response.to_doc()),
+        ("response", response_doc(&response)),
         ("changes", Change::list_to_doc(&changes)),
     ]))
 }
@@ -322,13 +338,13 @@ pub fn create_client_invite(state: JsValue, params: JsValue) -> Result<JsValue, 
 #[wasm_bindgen(js_name = getUserPermissions)]
 pub fn get_user_permissions(state: JsValue, params: JsValue) -> Result<JsValue, JsValue> {
     api::get_user_permissions(&JsDoc::new(state), &JsDoc::new(params))
-        .map(|r| r.to_doc::<JsDoc>().value)
+        .map(|r| response_js(&r))
         .map_err(thrown)
 }
 
 #[wasm_bindgen(js_name = getPermissionsList)]
 pub fn get_permissions_list() -> JsValue {
-    crate::get_permissions_list().to_doc::<JsDoc>().value
+    response_js(&crate::get_permissions_list())
 }
 
 #[wasm_bindgen(js_name = localApi)]
@@ -359,9 +375,7 @@ pub fn has_permission(
 /// `{"result":"error","message":"Authentication Failed"}`, for API endpoints.
 #[wasm_bindgen(js_name = authenticationFailed)]
 pub fn authentication_failed() -> JsValue {
-    Response::error(crate::message::AUTHENTICATION_FAILED)
-        .to_doc::<JsDoc>()
-        .value
+    response_js(&Response::error(crate::message::AUTHENTICATION_FAILED))
 }
 
 /// The size of the module's linear memory, in bytes (a diagnostic).
@@ -402,14 +416,63 @@ pub fn format_response(
             )))
         }
     };
-    let value: Value = serde_wasm_bindgen::from_value(response)
-        .map_err(|e| type_error(format!("response cannot be rendered: {e}")))?;
+    let value = response_value(&JsDoc::new(response), 0)
+        .map_err(|e| type_error(format!("response cannot be rendered: {e}")))?
+        .unwrap_or(Value::Null);
     match format.as_str() {
         "json" => Ok(render::to_json_with(&value, &number_text)),
         "xml" => render::to_xml_with(&value, command.as_deref(), &number_text)
             .map_err(|e| type_error(e.0)),
         _ => Err(type_error("format must be \"json\" or \"xml\"".into())),
     }
+}
+
+/// A JS response as a [`Value`], the way `JSON.stringify` sees it: own
+/// enumerable keys in order; `undefined`, functions and symbols skipped in
+/// objects (`None`) and `null` in arrays; bigints refused.
+fn response_value(doc: &JsDoc, depth: usize) -> Result<Option<Value>, String> {
+    let nested = || {
+        if depth >= render::MAX_DEPTH {
+            Err(format!(
+                "it is nested deeper than {} levels",
+                render::MAX_DEPTH
+            ))
+        } else {
+            Ok(depth + 1)
+        }
+    };
+    Ok(Some(match doc.kind {
+        Kind::Undefined | Kind::Other => return Ok(None),
+        Kind::Null => Value::Null,
+        Kind::Bool => Value::Bool(doc.value.is_truthy()),
+        Kind::Number => Value::Number(num(&doc.value)),
+        Kind::BigInt => return Err("it holds a bigint".into()),
+        Kind::String => Value::String(doc.as_string().unwrap_or_default()),
+        Kind::Array => {
+            let depth = nested()?;
+            let len = doc.array_len().map_err(|HostError(e)| e)?;
+            let mut items = Vec::with_capacity(len.min(1 << 16));
+            for i in 0..len {
+                let item = doc.array_get(i).map_err(|HostError(e)| e)?;
+                items.push(response_value(&item, depth)?.unwrap_or(Value::Null));
+            }
+            Value::Array(items)
+        }
+        Kind::Object => {
+            let depth = nested()?;
+            let keys = keys_of(&doc.value);
+            no_failure().map_err(|HostError(e)| e)?;
+            let mut entries = Vec::with_capacity(keys.len());
+            for key in keys {
+                let item = checked(try_get(&doc.value, &JsValue::from_str(&key)))
+                    .map_err(|HostError(e)| e)?;
+                if let Some(value) = response_value(&item, depth)? {
+                    entries.push((key, value));
+                }
+            }
+            Value::Object(entries)
+        }
+    }))
 }
 
 /// The indexed store (wrapped by the TypeScript `PermissionStore` class).
@@ -466,7 +529,7 @@ impl RawPermissionStore {
     pub fn get_user_permissions(&mut self, params: JsValue) -> Result<JsValue, JsValue> {
         self.store
             .run(Command::GetUserPermissions, &JsDoc::new(params))
-            .map(|(r, _)| r.to_doc::<JsDoc>().value)
+            .map(|(r, _)| response_js(&r))
             .map_err(thrown)
     }
 
@@ -510,7 +573,7 @@ impl RawPermissionStore {
         Ok(object(&[
             (
                 "responses",
-                JsDoc::new_array(responses.iter().map(Response::to_doc).collect()),
+                JsDoc::new_array(responses.iter().map(response_doc).collect()),
             ),
             ("changes", Change::list_to_doc(&changes)),
             (
