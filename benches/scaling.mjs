@@ -1,6 +1,7 @@
 // Child of bench.mjs: per-call cost on a store of `small` links vs one of
 // `big` links, and the WASM memory the big store takes. Prints JSON.
 import * as api from "whmcs-permissions";
+import { JsStore } from "./baseline.mjs";
 import { makeState } from "./states.mjs";
 
 const [small, big, scale] = process.argv.slice(2).map(Number);
@@ -27,7 +28,7 @@ function build(links) {
   const t = process.hrtime.bigint();
   const store = api.PermissionStore.fromState(state);
   const fromStateNs = Number(process.hrtime.bigint() - t);
-  return { links: state.user_clients.length, store, q, fromStateNs };
+  return { links: state.user_clients.length, store, js: new JsStore(state), q, fromStateNs };
 }
 
 const has = ({ store, q }) => measure(1e6, (i) => { const l = q[i & 4095]; return store.hasPermission(l.user_id, l.client_id, i & 1 ? "profile" : "orders"); });
@@ -40,4 +41,8 @@ const memoryBytes = api.wasmMemoryBytes();
 const s = build(small);
 const best = (f, x) => Math.min(f(x), f(x), f(x));
 const hasSmall = best(has, s), hasBig = best(has, b), updSmall = best(upd, s), updBig = best(upd, b);
-console.log(JSON.stringify({ small: s.links, big: b.links, hasSmall, hasBig, updSmall, updBig, memoryBytes, fromStateBigNs: b.fromStateNs }));
+// The same measurements on the plain-JS baseline, for context: a Map of a
+// million entries also leaves the CPU caches.
+const js = (x) => ({ store: x.js, q: x.q });
+const jsHasSmall = best(has, js(s)), jsHasBig = best(has, js(b)), jsUpdSmall = best(upd, js(s)), jsUpdBig = best(upd, js(b));
+console.log(JSON.stringify({ small: s.links, big: b.links, hasSmall, hasBig, updSmall, updBig, jsHasSmall, jsHasBig, jsUpdSmall, jsUpdBig, memoryBytes, fromStateBigNs: b.fromStateNs }));
