@@ -44,6 +44,7 @@ suite "native: vectors" cargo test --quiet --test vectors -- --nocapture
 suite "node: CJS + ESM + API tests" node --test --test-reporter=spec tests/js/
 suite "demo: server, CLI, admin page" node --test --test-reporter=spec tests/demo/
 suite "packed tarball: every runtime" node tests/pack/run.mjs
+suite "benchmarks: smoke run (tiny sizes)" node benches/bench.mjs --smoke
 suite "wasm-bindgen-test: node" wasm-pack --log-level warn test --node -- --test wasm -- --nocapture
 WASM_BINDGEN_USE_BROWSER=1 suite "wasm-bindgen-test: headless chrome" wasm-pack --log-level warn test --headless --chrome -- --test wasm -- --nocapture
 if [ "${SETUP_FIREFOX:-1}" = 1 ]; then
