@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { gzipSync } from "node:zlib";
 import * as api from "whmcs-permissions";
 import { JsStore, jsUpdateUserPermissions } from "./baseline.mjs";
-import { makeState } from "./states.mjs";
+import { makeState, measure as measureScaled } from "./common.mjs";
 
 const smoke = process.argv.includes("--smoke");
 const scale = smoke ? 0.01 : 1;
@@ -16,18 +16,7 @@ const SIZES = smoke
   ? { users: 100, clients: 20, links: 500, small: 1_000, big: 10_000 }
   : { users: 10_000, clients: 2_000, links: 50_000, small: 1_000, big: 1_000_000 };
 
-/** Median ns per call over 5 rounds of `n` calls, after a warm-up. */
-function measure(n, f) {
-  n = Math.max(10, Math.round(n * scale));
-  for (let i = 0; i < Math.min(n, 20_000); i++) f(i);
-  const rounds = [];
-  for (let r = 0; r < 5; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) f(i);
-    rounds.push(Number(process.hrtime.bigint() - t) / n);
-  }
-  return rounds.sort((a, b) => a - b)[2];
-}
+const measure = (n, f) => measureScaled(n, f, scale);
 
 /** Picks `n` links at random (fixed seed), as query pairs. */
 function queries(state, n) {

@@ -2,21 +2,11 @@
 // `big` links, and the WASM memory the big store takes. Prints JSON.
 import * as api from "whmcs-permissions";
 import { JsStore } from "./baseline.mjs";
-import { makeState } from "./states.mjs";
+import { makeState, measure as measureScaled } from "./common.mjs";
 
 const [small, big, scale] = process.argv.slice(2).map(Number);
 
-function measure(n, f) {
-  n = Math.max(10, Math.round(n * scale));
-  for (let i = 0; i < Math.min(n, 20_000); i++) f(i);
-  const rounds = [];
-  for (let r = 0; r < 5; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) f(i);
-    rounds.push(Number(process.hrtime.bigint() - t) / n);
-  }
-  return rounds.sort((a, b) => a - b)[2];
-}
+const measure = (n, f) => measureScaled(n, f, scale);
 
 function build(links) {
   const users = Math.max(50, Math.ceil(Math.sqrt(links * 2)));

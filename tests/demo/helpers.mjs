@@ -13,16 +13,9 @@ export const cliPath = join(root, "pkg", "cli.cjs");
 export const samplePath = join(root, "examples", "sample-state.json");
 export const sample = () => JSON.parse(readFileSync(samplePath, "utf8"));
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "../shared/chromium.js";
+
+export { CHROMIUM, CHROMIUM_ARGS };
 
 const made = [];
 process.once("exit", () => {

@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { existsSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
 import { homedir } from "node:os";
+import { CHROMIUM, CHROMIUM_ARGS } from "../shared/chromium.js";
 import { freePort, start, waitFor } from "./util.mjs";
 
 /** What the README recommends: WebAssembly may compile, nothing else is loosened. */
@@ -55,20 +56,11 @@ export async function startStaticServer(routes) {
   };
 }
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 
 /** Loads each URL in a fresh Chromium context: [{ report, csp, violations, console, errors }]. */
 export async function runChromium(urls) {
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
     const out = [];
     for (const url of urls) {
