@@ -32,14 +32,70 @@ export function checkReady(): void {
   if (!ready) throw new Error(NOT_READY);
 }
 
+let generation = 0;
+let depth = 0;
+const MAX_DEPTH = 32;
+
+/**
+ * Which instance is live: bumped each time a trapped instance is replaced,
+ * so stores made on an older one know they are gone. @internal
+ */
+export function instanceGeneration(): number {
+  return generation;
+}
+
 /** Runs `f` on the loaded core, rethrowing what it throws as our classes. @internal */
 export function call<T>(f: (c: typeof core) => T): T {
   checkReady();
+  // A getter or proxy trap in an argument may call the API again; bound
+  // that, so the JS stack never runs out inside WebAssembly frames.
+  if (depth >= MAX_DEPTH) {
+    throw new Error(`whmcs-permissions: calls nested more than ${MAX_DEPTH} deep (from getters or proxy traps)`);
+  }
+  depth++;
   try {
     return f(core);
   } catch (error) {
-    return rethrow(error);
+    return rethrow(recover(error));
+  } finally {
+    depth--;
   }
+}
+
+/**
+ * A `WebAssembly.RuntimeError` means the instance trapped (a bug, or a
+ * resource limit of the engine such as its 10 million JS references): its
+ * memory can no longer be trusted. Replace it with a fresh instance of the
+ * same compiled module and answer with an `Error` that says so; anything
+ * else passes through. See SECURITY.md. @internal
+ */
+export function recover(error: unknown): unknown {
+  if (!(error instanceof WebAssembly.RuntimeError)) return error;
+  generation++;
+  const module = core.__wbg_reset();
+  ready = false;
+  loading = undefined;
+  try {
+    core.initSync({ module });
+    ready = true;
+  } catch {
+    // Where synchronous instantiation is refused, the next `await init()` loads again.
+    loading = core.default({ module_or_path: module }).then(
+      () => {
+        ready = true;
+      },
+      (e: unknown) => {
+        loading = undefined;
+        throw e;
+      },
+    );
+    loading.catch(() => {});
+  }
+  return new Error(
+    `whmcs-permissions: internal error: the WebAssembly instance trapped (${error.message}); ` +
+      "the call had no effect and a fresh instance replaced it (PermissionStores made before are gone)",
+    { cause: error },
+  );
 }
 
 /** Loads the module synchronously from bytes or a compiled module (Node entries). @internal */

@@ -3,7 +3,7 @@
  * so each call costs the same however large the state is.
  */
 import * as core from "../target/js-glue/whmcs_permissions.js";
-import { checkReady, call } from "./api.js";
+import { checkReady, call, instanceGeneration, recover } from "./api.js";
 import { PERMISSIONS, type PermissionName } from "./generated.js";
 import type {
   ApiResponse,
@@ -44,10 +44,18 @@ export interface BatchOutcome {
 
 const PERMISSION_INDEX = new Map<unknown, number>(PERMISSIONS.map((name, i) => [name, i]));
 
-// Frees the WebAssembly memory of stores that were dropped without `free()`.
+/** A raw store of an instance that has been replaced: forget it without touching WebAssembly. */
+function forget(raw: core.RawPermissionStore): void {
+  (raw as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
+}
+
+// Frees the WebAssembly memory of stores that were dropped without `free()`
+// (only on the instance that made them: see `recover` in api.ts).
 const finalizer =
   typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<core.RawPermissionStore>((raw) => raw.free())
+    ? new FinalizationRegistry<{ raw: core.RawPermissionStore; generation: number }>(({ raw, generation }) =>
+        generation === instanceGeneration() ? raw.free() : forget(raw),
+      )
     : undefined;
 
 /**
@@ -62,10 +70,12 @@ const finalizer =
  */
 export class PermissionStore {
   #raw: core.RawPermissionStore | undefined;
+  readonly #generation = instanceGeneration();
+  #busy = false;
 
   private constructor(raw: core.RawPermissionStore) {
     this.#raw = raw;
-    finalizer?.register(this, raw, this);
+    finalizer?.register(this, { raw, generation: this.#generation }, this);
   }
 
   /** Validates the whole state once (throws `StateError` as every call does) and indexes it. */
@@ -76,33 +86,52 @@ export class PermissionStore {
 
   #store(): core.RawPermissionStore {
     if (this.#raw === undefined) throw new Error("whmcs-permissions: this PermissionStore has been freed");
+    if (this.#generation !== instanceGeneration()) {
+      forget(this.#raw);
+      this.#raw = undefined;
+      finalizer?.unregister(this);
+      throw new Error(
+        "whmcs-permissions: this PermissionStore was lost when the WebAssembly instance trapped and was replaced; " +
+          "make a new one with PermissionStore.fromState",
+      );
+    }
+    if (this.#busy) {
+      // A getter or proxy trap in the arguments of a running call of this store.
+      throw new Error("whmcs-permissions: a PermissionStore cannot be used while one of its own calls is running");
+    }
     return this.#raw;
+  }
+
+  /** Runs `f` on the raw store, one call at a time. */
+  #run<T>(f: (store: core.RawPermissionStore) => T): T {
+    const store = this.#store();
+    this.#busy = true;
+    try {
+      return call(() => f(store));
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /** WHMCS `localAPI($command, $postData)` on the store's state. */
   localApi(command: string, postData: Record<string, unknown>): StoreOutcome {
-    const store = this.#store();
-    return call(() => store.localApi(command, postData));
+    return this.#run((store) => store.localApi(command, postData));
   }
 
   updateUserPermissions(params: UpdateUserPermissionsParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    const store = this.#store();
-    return call(() => store.updateUserPermissions(params));
+    return this.#run((store) => store.updateUserPermissions(params));
   }
 
   deleteUserClient(params: DeleteUserClientParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    const store = this.#store();
-    return call(() => store.deleteUserClient(params));
+    return this.#run((store) => store.deleteUserClient(params));
   }
 
   createClientInvite(params: CreateClientInviteParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    const store = this.#store();
-    return call(() => store.createClientInvite(params));
+    return this.#run((store) => store.createClientInvite(params));
   }
 
   getUserPermissions(params: GetUserPermissionsParams): PermissionsResponse | ErrorResponse {
-    const store = this.#store();
-    return call(() => store.getUserPermissions(params));
+    return this.#run((store) => store.getUserPermissions(params));
   }
 
   /** `GetPermissionsList` (the same for every state). */
@@ -116,14 +145,18 @@ export class PermissionStore {
    * `TypeError`).
    */
   hasPermission(userId: Id, clientId: Id, permission: PermissionName): boolean {
-    const store = this.#store();
     const index = PERMISSION_INDEX.get(permission);
     // Numbers and a known name cross the boundary as numbers; anything else
     // takes the general path, where the core parses and reports.
     if (index !== undefined && typeof userId === "number" && typeof clientId === "number") {
-      return store.hasPermissionIndexed(userId, clientId, index);
+      const store = this.#store();
+      try {
+        return store.hasPermissionIndexed(userId, clientId, index);
+      } catch (error) {
+        throw recover(error);
+      }
     }
-    return call(() => store.hasPermission(userId, clientId, permission));
+    return this.#run((store) => store.hasPermission(userId, clientId, permission));
   }
 
   /**
@@ -133,23 +166,29 @@ export class PermissionStore {
    * `TypeError` before anything runs.
    */
   applyBatch(calls: readonly BatchCall[], opts: { atomic?: boolean } = {}): BatchOutcome {
-    const store = this.#store();
-    return call(() => store.applyBatch(calls, opts.atomic === true));
+    let atomic: boolean;
+    try {
+      atomic = opts?.atomic === true;
+    } catch (e) {
+      throw new TypeError(`opts.atomic could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return this.#run((store) => store.applyBatch(calls, atomic));
   }
 
   /** The state: a new object in canonical form, unknown fields and record order kept. */
   toState(): CanonicalState {
-    const store = this.#store();
-    return call(() => store.toState());
+    return this.#run((store) => store.toState());
   }
 
   /** Releases the store's WebAssembly memory; later calls throw. Safe to call twice. */
   free(): void {
     const raw = this.#raw;
     if (raw === undefined) return;
+    if (this.#busy) throw new Error("whmcs-permissions: a PermissionStore cannot be freed while one of its own calls is running");
     this.#raw = undefined;
     finalizer?.unregister(this);
-    raw.free();
+    if (this.#generation === instanceGeneration()) raw.free();
+    else forget(raw);
   }
 
   /** `using store = PermissionStore.fromState(...)` frees it at the end of the block. */

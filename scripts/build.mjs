@@ -41,6 +41,27 @@ run("wasm-bindgen", [
   "--out-name", "whmcs_permissions",
 ]);
 writeFileSync(join(glue, "package.json"), '{ "type": "module" }\n');
+// The seam js/api.ts uses to replace an instance that trapped (SECURITY.md):
+// the glue keeps its instance in module variables and initSync() refuses to
+// run twice, so forget the instance and hand back its compiled module.
+const glueJs = join(glue, "whmcs_permissions.js");
+const glueText = readFileSync(glueJs, "utf8");
+if (!["let wasmModule, wasmInstance, wasm;", "let __wbg_init_promise;", "__destroy_into_raw() {"].every((s) => glueText.includes(s))) {
+  throw new Error("wasm-bindgen glue changed: update the reset seam in scripts/build.mjs");
+}
+writeFileSync(glueJs, `${glueText}
+/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
+export function __wbg_reset() {
+    const module = wasmModule;
+    wasm = wasmInstance = wasmModule = __wbg_init_promise = undefined;
+    cachedDataViewMemory0 = cachedUint8ArrayMemory0 = null;
+    return module;
+}
+`);
+writeFileSync(join(glue, "whmcs_permissions.d.ts"), `${readFileSync(join(glue, "whmcs_permissions.d.ts"), "utf8")}
+/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
+export function __wbg_reset(): WebAssembly.Module;
+`);
 
 step("wasm-opt -Oz");
 rmSync(pkg, { recursive: true, force: true });

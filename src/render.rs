@@ -9,6 +9,10 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 /// Deepest nesting `formatResponse` accepts; responses are two levels deep.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most values (scalars and containers) `formatResponse` reads from one
+/// response: a bound on its time and memory, whatever an array's length says.
+pub const MAX_VALUES: usize = 1_000_000;
+
 /// A response tree with object keys in insertion order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -478,12 +478,12 @@ impl Reader {
 
         let mut model = Model {
             root: state.clone(),
-            users: Vec::with_capacity(user_count),
-            clients: Vec::with_capacity(client_count),
+            users: Vec::with_capacity(reserve(user_count)),
+            clients: Vec::with_capacity(reserve(client_count)),
             links: Vec::new(),
             invites: Vec::new(),
-            user_index: SlotIndex::with_capacity(user_count),
-            client_index: SlotIndex::with_capacity(client_count),
+            user_index: SlotIndex::with_capacity(reserve(user_count)),
+            client_index: SlotIndex::with_capacity(reserve(client_count)),
             link_index: SlotIndex::default(),
             journal: None,
         };
@@ -535,8 +535,8 @@ impl Reader {
         let (links, link_count) = self
             .array(state, "user_clients", true)?
             .unwrap_or_else(|| (state.clone(), 0));
-        model.links.reserve_exact(link_count);
-        model.link_index = SlotIndex::with_capacity(link_count);
+        model.links.reserve_exact(reserve(link_count));
+        model.link_index = SlotIndex::with_capacity(reserve(link_count));
         for i in 0..link_count {
             self.with(Seg::KeyIndex("user_clients", i), |me| {
                 let doc = me.host(links.array_get(i))?;
@@ -578,7 +578,7 @@ impl Reader {
         let (invites, invite_count) = self
             .array(state, "invites", true)?
             .unwrap_or_else(|| (state.clone(), 0));
-        model.invites.reserve_exact(invite_count);
+        model.invites.reserve_exact(reserve(invite_count));
         for i in 0..invite_count {
             self.with(Seg::KeyIndex("invites", i), |me| {
                 let doc = me.host(invites.array_get(i))?;
@@ -596,6 +596,14 @@ impl Reader {
         }
         Ok(model)
     }
+}
+
+/// How many records to make room for ahead of reading an array of `len`:
+/// all of them, up to a million. An array's length is no promise of records
+/// (a sparse `[]` with `length = 2 ** 32 - 1` holds none), so room beyond
+/// that grows as records are read.
+fn reserve(len: usize) -> usize {
+    len.min(1 << 20)
 }
 
 /// A short description of a bad id value for messages.

@@ -31,7 +31,9 @@ export function typeCode(v) {
     case "number": return 3;
     case "bigint": return 4;
     case "string": return 5;
-    case "object": return v === null ? 1 : Array.isArray(v) ? 6 : 7;
+    // Array.isArray throws on a revoked proxy: then it is an object whose
+    // every read fails (and is reported as such).
+    case "object": if (v === null) return 1; try { return Array.isArray(v) ? 6 : 7; } catch { return 7; }
     default: return 8;
   }
 }
@@ -416,7 +418,8 @@ pub fn format_response(
             )))
         }
     };
-    let value = response_value(&JsDoc::new(response), 0)
+    let mut budget = render::MAX_VALUES;
+    let value = response_value(&JsDoc::new(response), 0, &mut budget)
         .map_err(|e| type_error(format!("response cannot be rendered: {e}")))?
         .unwrap_or(Value::Null);
     match format.as_str() {
@@ -430,7 +433,10 @@ pub fn format_response(
 /// A JS response as a [`Value`], the way `JSON.stringify` sees it: own
 /// enumerable keys in order; `undefined`, functions and symbols skipped in
 /// objects (`None`) and `null` in arrays; bigints refused.
-fn response_value(doc: &JsDoc, depth: usize) -> Result<Option<Value>, String> {
+/// `budget` counts down the values still allowed ([`render::MAX_VALUES`]).
+fn response_value(doc: &JsDoc, depth: usize, budget: &mut usize) -> Result<Option<Value>, String> {
+    let too_many = || format!("it holds more than {} values", render::MAX_VALUES);
+    *budget = budget.checked_sub(1).ok_or_else(too_many)?;
     let nested = || {
         if depth >= render::MAX_DEPTH {
             Err(format!(
@@ -451,10 +457,13 @@ fn response_value(doc: &JsDoc, depth: usize) -> Result<Option<Value>, String> {
         Kind::Array => {
             let depth = nested()?;
             let len = doc.array_len().map_err(|HostError(e)| e)?;
+            if len > *budget {
+                return Err(too_many());
+            }
             let mut items = Vec::with_capacity(len.min(1 << 16));
             for i in 0..len {
                 let item = doc.array_get(i).map_err(|HostError(e)| e)?;
-                items.push(response_value(&item, depth)?.unwrap_or(Value::Null));
+                items.push(response_value(&item, depth, budget)?.unwrap_or(Value::Null));
             }
             Value::Array(items)
         }
@@ -466,7 +475,7 @@ fn response_value(doc: &JsDoc, depth: usize) -> Result<Option<Value>, String> {
             for key in keys {
                 let item = checked(try_get(&doc.value, &JsValue::from_str(&key)))
                     .map_err(|HostError(e)| e)?;
-                if let Some(value) = response_value(&item, depth)? {
+                if let Some(value) = response_value(&item, depth, budget)? {
                     entries.push((key, value));
                 }
             }
@@ -613,7 +622,9 @@ fn batch_calls(calls: &JsValue) -> Result<Vec<Call<JsDoc>>, CallError> {
     let len = calls
         .array_len()
         .map_err(|HostError(e)| CallError::Type(e))?;
-    let mut out = Vec::with_capacity(len);
+    // Not `with_capacity(len)`: a sparse array's length (up to 2^32-1) is
+    // no promise of elements.
+    let mut out = Vec::with_capacity(len.min(1 << 16));
     for i in 0..len {
         let call = read(calls.array_get(i))?;
         if call.kind() != Kind::Object {

@@ -57,6 +57,12 @@ impl Command {
     /// assert_eq!(Command::from_name(" GetPermissionsList"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Command> {
+        // No longer string lowercases to a command name (at most 21 letters,
+        // each from at most 3 bytes: the Kelvin sign lowercases to "k"), so
+        // a huge one is not copied.
+        if name.len() > 3 * 21 {
+            return None;
+        }
         Some(match name.to_lowercase().as_str() {
             "updateuserpermissions" => Command::UpdateUserPermissions,
             "getpermissionslist" => Command::GetPermissionsList,
