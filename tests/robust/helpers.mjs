@@ -25,6 +25,7 @@ export const MESSAGES = new Set([
   "User permissions are required",
   "User already associated with client",
   "Command Not Found",
+  "Authentication Failed",
 ]);
 
 /** A documented response: success, or an error with a known message. */

@@ -107,6 +107,9 @@ test("corpus: localApi command and postData, hasPermission ids and name, every v
       () => api.hasPermission(good(), 2, v(), "profile"),
       () => api.hasPermission(good(), 2, 1, v()),
       () => api.getPermissionsList(v(), v()),
+      () => api.authenticationFailed(v()),
+      () => api.wasmMemoryBytes(v()) > 0,
+      () => api.isReady(v()),
     ];
     for (const f of checks) {
       const r = outcome(f);
