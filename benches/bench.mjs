@@ -138,7 +138,8 @@ Machine: ${c().length} vCPU (${c()[0]?.model ?? "unknown"}), ${(totalmem() / 2 *
 Node ${process.version}. Shared virtual machines are noisy: expect ±20% between runs.
 
 ${lines.slice(2).join("\n")}
-`;
+
+${readFileSync(new URL("./notes.md", import.meta.url), "utf8")}`;
   writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), doc);
   console.log("\nwrote BENCHMARKS.md");
 }
