@@ -146,14 +146,14 @@ pub fn js_number(n: f64) -> String {
     let mut out = String::from(if n < 0.0 { "-" } else { "" });
     if k <= e && e <= 21 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat('0').take((e - k) as usize));
+        out.extend(std::iter::repeat_n('0', (e - k) as usize));
     } else if 0 < e && e <= 21 {
         out.push_str(&digits[..e as usize]);
         out.push('.');
         out.push_str(&digits[e as usize..]);
     } else if -6 < e && e <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take((-e) as usize));
+        out.extend(std::iter::repeat_n('0', (-e) as usize));
         out.push_str(&digits);
     } else {
         out.push_str(&digits[..1]);
