@@ -123,27 +123,6 @@ pub enum Change {
     },
 }
 
-impl Response {
-    /// The response as a host value, keys in WHMCS order.
-    pub fn to_doc<D: Doc>(&self) -> D {
-        let mut out = D::new_object();
-        match self {
-            Response::Success => out.set("result", D::from_str("success")),
-            Response::Permissions(set) => {
-                out.set("result", D::from_str("success"));
-                let mut list = D::new_object();
-                list.set("permission", permissions_doc(*set));
-                out.set("permissions", list);
-            }
-            Response::Error(message) => {
-                out.set("result", D::from_str("error"));
-                out.set("message", D::from_str(message));
-            }
-        }
-        out
-    }
-}
-
 impl Change {
     /// The change record as a host value, keys in contract order.
     pub fn to_doc<D: Doc>(&self) -> D {
