@@ -237,7 +237,8 @@ impl Doc for JsDoc {
         number_text(n)
     }
     fn as_permission(&self) -> Option<Permission> {
-        NAMES_JS.with(|_| ()); // the name map is set up with the names
+        // First use of NAMES_JS hands the 13 names to the JS side (setNames).
+        NAMES_JS.with(|_| ());
         let i = perm_index(&self.value);
         usize::try_from(i).ok().and_then(Permission::from_index)
     }
