@@ -50,7 +50,9 @@ impl From<ParamsError> for CallError {
     }
 }
 
-fn rendered<D: Doc>(model: &Model<D>) -> Result<D, CallError> {
+/// A model as the host's canonical state; a record that cannot be copied
+/// (a throwing getter) is a `StateError` at `state`.
+pub fn rendered<D: Doc>(model: &Model<D>) -> Result<D, CallError> {
     model.to_doc().map_err(|HostError(e)| {
         CallError::State(StateError {
             path: "state".into(),
@@ -152,10 +154,20 @@ pub fn has_permission<D: Doc>(
     client_id: &D,
     permission: &D,
 ) -> Result<bool, CallError> {
-    let model = Model::from_doc(state)?;
+    check_permission(&Model::from_doc(state)?, user_id, client_id, permission)
+}
+
+/// `hasPermission` on a validated model, arguments as the caller gave them:
+/// the name must be one of the 13, the ids are parsed like params.
+pub fn check_permission<D: Doc>(
+    model: &Model<D>,
+    user_id: &D,
+    client_id: &D,
+    permission: &D,
+) -> Result<bool, CallError> {
     let permission = permission_arg(permission)?;
     Ok(holds(
-        &model,
+        model,
         parse_id(Some(user_id)),
         parse_id(Some(client_id)),
         permission,

@@ -42,8 +42,9 @@ mod vocabulary;
 pub mod wasm;
 
 pub use api::{
-    command_arg, create_client_invite, delete_user_client, get_user_permissions, has_permission,
-    holds, local_api, permission_arg, run, update_user_permissions, CallError, Outcome,
+    check_permission, command_arg, create_client_invite, delete_user_client, get_user_permissions,
+    has_permission, holds, local_api, permission_arg, rendered, run, update_user_permissions,
+    CallError, Outcome,
 };
 pub use commands::{create_client_invite::is_plausible_email, get_permissions_list, Command};
 pub use doc::{Doc, HostError, Kind};

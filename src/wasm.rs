@@ -401,7 +401,8 @@ pub fn format_response(
     command: JsValue,
 ) -> Result<String, JsValue> {
     let type_error = |m: String| JsValue::from(js_sys::TypeError::new(&m));
-    let kind = JsDoc::new(response.clone()).kind();
+    let response = JsDoc::new(response);
+    let kind = response.kind();
     if kind != Kind::Object {
         return Err(type_error(format!(
             "response must be an object, got {}",
@@ -420,7 +421,7 @@ pub fn format_response(
         }
     };
     let mut budget = render::MAX_VALUES;
-    let value = response_value(&JsDoc::new(response), 0, &mut budget)
+    let value = response_value(&response, 0, &mut budget)
         .map_err(|e| type_error(format!("response cannot be rendered: {e}")))?
         .unwrap_or(Value::Null);
     match format.as_str() {
@@ -551,12 +552,13 @@ impl RawPermissionStore {
         client_id: JsValue,
         permission: JsValue,
     ) -> Result<bool, JsValue> {
-        let permission = api::permission_arg(&JsDoc::new(permission)).map_err(thrown)?;
-        Ok(self.store.has_permission(
-            crate::parse_id(Some(&JsDoc::new(user_id))),
-            crate::parse_id(Some(&JsDoc::new(client_id))),
-            permission,
-        ))
+        api::check_permission(
+            self.store.model(),
+            &JsDoc::new(user_id),
+            &JsDoc::new(client_id),
+            &JsDoc::new(permission),
+        )
+        .map_err(thrown)
     }
 
     /// The hot path: numeric ids and the permission's index in `PERMISSIONS`.
@@ -596,15 +598,9 @@ impl RawPermissionStore {
     /// The state, canonical, unknown fields kept.
     #[wasm_bindgen(js_name = toState)]
     pub fn to_state(&self) -> Result<JsValue, JsValue> {
-        self.store
-            .to_doc()
+        api::rendered(self.store.model())
             .map(|d| d.value)
-            .map_err(|HostError(e)| {
-                thrown(CallError::State(crate::StateError {
-                    path: "state".into(),
-                    problem: format!("could not be copied: {e}"),
-                }))
-            })
+            .map_err(thrown)
     }
 }
 
