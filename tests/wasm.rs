@@ -25,6 +25,7 @@ macro_rules! vector_files {
     };
 }
 pub const FILES: &[(&str, &str)] = vector_files![
+    "add_user.json",
     "create_client_invite.json",
     "delete_user_client.json",
     "get_permissions_list.json",
