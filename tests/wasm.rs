@@ -34,6 +34,7 @@ pub const FILES: &[(&str, &str)] = vector_files![
     "local_api.json",
     "params_formats.json",
     "state_validation.json",
+    "update_user.json",
     "update_user_permissions.json",
 ];
 
