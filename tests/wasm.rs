@@ -30,6 +30,7 @@ pub const FILES: &[(&str, &str)] = vector_files![
     "delete_user_client.json",
     "get_permissions_list.json",
     "get_user_permissions.json",
+    "get_users.json",
     "has_permission.json",
     "local_api.json",
     "params_formats.json",
