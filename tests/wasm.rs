@@ -34,6 +34,7 @@ pub const FILES: &[(&str, &str)] = vector_files![
     "has_permission.json",
     "local_api.json",
     "params_formats.json",
+    "reset_password.json",
     "state_validation.json",
     "update_user.json",
     "update_user_permissions.json",
