@@ -38,6 +38,7 @@ pub const FILES: &[(&str, &str)] = vector_files![
     "state_validation.json",
     "update_user.json",
     "update_user_permissions.json",
+    "user_fields.json",
 ];
 
 fn set(o: &Object, key: &str, f: &JsValue) {
