@@ -33,6 +33,7 @@ pub const FILES: &[(&str, &str)] = vector_files![
     "get_users.json",
     "has_permission.json",
     "local_api.json",
+    "local_api_users.json",
     "params_formats.json",
     "reset_password.json",
     "state_validation.json",
