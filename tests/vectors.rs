@@ -34,7 +34,11 @@ fn invoke(file: &Value, c: &Value) -> Result<Value, core::CallError> {
         "updateUserPermissions" => core::update_user_permissions(&state, &params).map(outcome),
         "deleteUserClient" => core::delete_user_client(&state, &params).map(outcome),
         "createClientInvite" => core::create_client_invite(&state, &params).map(outcome),
+        "addUser" => core::add_user(&state, &params).map(outcome),
+        "updateUser" => core::update_user(&state, &params).map(outcome),
+        "resetPassword" => core::reset_password(&state, &params).map(outcome),
         "getUserPermissions" => core::get_user_permissions(&state, &params).map(|r| json!(r)),
+        "getUsers" => core::get_users(&state, &params).map(|r| json!(r)),
         "getPermissionsList" => Ok(json!(core::get_permissions_list())),
         "localApi" => {
             let missing = Value::Null;

@@ -25,15 +25,21 @@ macro_rules! vector_files {
     };
 }
 pub const FILES: &[(&str, &str)] = vector_files![
+    "add_user.json",
     "create_client_invite.json",
     "delete_user_client.json",
     "get_permissions_list.json",
     "get_user_permissions.json",
+    "get_users.json",
     "has_permission.json",
     "local_api.json",
+    "local_api_users.json",
     "params_formats.json",
+    "reset_password.json",
     "state_validation.json",
+    "update_user.json",
     "update_user_permissions.json",
+    "user_fields.json",
 ];
 
 fn set(o: &Object, key: &str, f: &JsValue) {

@@ -26,6 +26,10 @@ function invoke(api, file, c) {
     case "deleteUserClient":
     case "createClientInvite":
     case "getUserPermissions":
+    case "addUser":
+    case "updateUser":
+    case "resetPassword":
+    case "getUsers":
       result = api[c.call](state, params);
       break;
     case "getPermissionsList":
@@ -123,6 +127,10 @@ export function viaStore(api) {
     deleteUserClient: (state, params) => outcome(state, (s) => s.deleteUserClient(params)),
     createClientInvite: (state, params) => outcome(state, (s) => s.createClientInvite(params)),
     getUserPermissions: (state, params) => withStore(state, (s) => s.getUserPermissions(params)),
+    addUser: (state, params) => outcome(state, (s) => s.addUser(params)),
+    updateUser: (state, params) => outcome(state, (s) => s.updateUser(params)),
+    resetPassword: (state, params) => outcome(state, (s) => s.resetPassword(params)),
+    getUsers: (state, params) => withStore(state, (s) => s.getUsers(params)),
     getPermissionsList: () => api.getPermissionsList(),
     localApi: (command, postData, state) => outcome(state, (s) => s.localApi(command, postData)),
     hasPermission: (state, userId, clientId, permission) => withStore(state, (s) => s.hasPermission(userId, clientId, permission)),
