@@ -86,7 +86,7 @@ impl std::error::Error for HostError {}
 /// ```
 /// use whmcs_permissions::{Doc, Kind};
 /// let v = serde_json::json!({"id": 7, "tags": ["a"]});
-/// assert_eq!(v.get("id").unwrap().unwrap().as_f64(), Some(7.0));
+/// assert_eq!(Doc::get(&v, "id").unwrap().unwrap().as_f64(), Some(7.0));
 /// assert_eq!(Doc::keys(&v).unwrap(), ["id", "tags"]);
 /// ```
 pub trait Doc: Sized + Clone {

@@ -152,8 +152,18 @@ pub fn format_response<D: Doc>(response: &D, format: Format, command: Option<&st
     Ok(w.out)
 }
 
-/// [`format_response`] with its arguments as the host gave them.
-pub(crate) fn format_response_doc<D: Doc>(response: &D, format: &D, command: &D) -> Result<String, RenderError> {
+/// [`format_response`] with its arguments as the host gave them (what
+/// `formatResponse` in JavaScript takes): `format` must be the string
+/// `"json"` or `"xml"`, `command` a string, null or absent.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::render::{format_response_values, RenderError};
+/// let r = json!({"result": "success"});
+/// assert_eq!(format_response_values(&r, &json!("json"), &json!(null)).unwrap(), r#"{"result":"success"}"#);
+/// assert_eq!(format_response_values(&r, &json!("JSON"), &json!(null)), Err(RenderError::UnknownFormat));
+/// ```
+pub fn format_response_values<D: Doc>(response: &D, format: &D, command: &D) -> Result<String, RenderError> {
     if response.kind() != Kind::Object {
         return Err(RenderError::NotAnObject(response.kind()));
     }

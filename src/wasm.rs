@@ -265,7 +265,7 @@ pub fn has_permission(state: JsValue, user_id: JsValue, client_id: JsValue, perm
 #[wasm_bindgen(js_name = formatResponse)]
 pub fn format_response(response: JsValue, format: JsValue, command: JsValue) -> Api<String> {
     let doc = JsDoc::new;
-    crate::render::format_response_doc(&doc(response), &doc(format), &doc(command))
+    crate::render::format_response_values(&doc(response), &doc(format), &doc(command))
         .map_err(|e| thrown(e.into()))
 }
 

@@ -41,6 +41,9 @@ function invoke(api, file, c) {
     case "hasPermission":
       result = api.hasPermission(state, ...clone(c.args));
       break;
+    case "formatResponse":
+      result = api.formatResponse(...clone(c.args));
+      break;
     default:
       throw new Error(`unknown call ${c.call}`);
   }
@@ -134,5 +137,6 @@ export function viaStore(api) {
     getPermissionsList: () => api.getPermissionsList(),
     localApi: (command, postData, state) => outcome(state, (s) => s.localApi(command, postData)),
     hasPermission: (state, userId, clientId, permission) => withStore(state, (s) => s.hasPermission(userId, clientId, permission)),
+    formatResponse: (...args) => api.formatResponse(...args),
   };
 }
