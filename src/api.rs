@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::commands::{Command, GetUsers, ReadPlan};
 use crate::doc::{Doc, HostError, Kind};
-use crate::params::{expect_params_object, parse_count, parse_id, shown_name, ParamsError, MAX_ID};
+use crate::params::{expect_params_object, parse_id, shown_name, ParamsError, MAX_ID};
 use crate::render::RenderError;
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation, StateError, StateErrorKind};
@@ -92,7 +92,9 @@ impl fmt::Display for ArgumentError {
             Params(e) => e.fmt(f),
             CommandNotAString(k) => write!(f, "command must be a string, got {}", k.article()),
             PostDataNotAnObject(k) => write!(f, "postData must be an object, got {}", k.article()),
-            PermissionNotAString(k) => write!(f, "permission must be a string, got {}", k.article()),
+            PermissionNotAString(k) => {
+                write!(f, "permission must be a string, got {}", k.article())
+            }
             UnknownPermission(name) => write!(
                 f,
                 "unknown permission \"{name}\": expected one of {}",
@@ -106,10 +108,18 @@ impl fmt::Display for ArgumentError {
                 k.article()
             ),
             CallCommandNotAString(i, k) => {
-                write!(f, "calls[{i}].command must be a string, got {}", k.article())
+                write!(
+                    f,
+                    "calls[{i}].command must be a string, got {}",
+                    k.article()
+                )
             }
             CallParamsNotAnObject(i, k) => {
-                write!(f, "calls[{i}].params must be an object, got {}", k.article())
+                write!(
+                    f,
+                    "calls[{i}].params must be an object, got {}",
+                    k.article()
+                )
             }
             CallsUnreadable(e) => write!(f, "calls could not be read: {e}"),
             Render(e) => e.fmt(f),
@@ -309,8 +319,13 @@ pub fn get_users_page<D: Doc>(slice: &D, params: &D, total: u64) -> Result<Respo
 
 /// [`get_users_page`] with `total` as the host gave it (a number or a
 /// digit string).
-pub(crate) fn get_users_page_doc<D: Doc>(slice: &D, params: &D, total: &D) -> Result<Response, CallError> {
-    users_page(slice, params, parse_count(Some(total), 0))
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn get_users_page_doc<D: Doc>(
+    slice: &D,
+    params: &D,
+    total: &D,
+) -> Result<Response, CallError> {
+    users_page(slice, params, crate::params::parse_count(Some(total), 0))
 }
 
 /// Checks the slice, then the params, then `total` (`None`: not a count).
@@ -366,7 +381,10 @@ pub fn read_plan<D: Doc>(command: &D, params: &D) -> Result<ReadPlan, CallError>
 
 /// The `localApi` argument checks: a string command, then an object
 /// postData. `None` is an unknown command (`Command Not Found`).
-pub(crate) fn command_arg<D: Doc>(command: &D, post_data: &D) -> Result<Option<Command>, CallError> {
+pub(crate) fn command_arg<D: Doc>(
+    command: &D,
+    post_data: &D,
+) -> Result<Option<Command>, CallError> {
     let name = match command.kind() {
         Kind::String => command.as_string().unwrap_or_default(),
         other => return Err(ArgumentError::CommandNotAString(other).into()),

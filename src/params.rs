@@ -63,6 +63,7 @@ pub enum PermissionsParam {
     /// Absent, of the wrong type, or nothing left after dropping empty
     /// segments.
     Missing,
+    /// One or more segments were given.
     Given {
         /// The known names, deduplicated.
         known: PermissionSet,

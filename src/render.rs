@@ -99,10 +99,16 @@ impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cannot = "response cannot be rendered:";
         match self {
-            RenderError::NotAnObject(k) => write!(f, "response must be an object, got {}", k.article()),
+            RenderError::NotAnObject(k) => {
+                write!(f, "response must be an object, got {}", k.article())
+            }
             RenderError::UnknownFormat => f.write_str("format must be \"json\" or \"xml\""),
-            RenderError::CommandNotAString(k) => write!(f, "command must be a string, got {}", k.article()),
-            RenderError::TooDeep => write!(f, "{cannot} it is nested deeper than {MAX_DEPTH} levels"),
+            RenderError::CommandNotAString(k) => {
+                write!(f, "command must be a string, got {}", k.article())
+            }
+            RenderError::TooDeep => {
+                write!(f, "{cannot} it is nested deeper than {MAX_DEPTH} levels")
+            }
             RenderError::TooLarge => write!(f, "{cannot} it holds more than {MAX_VALUES} values"),
             RenderError::BigInt => write!(f, "{cannot} it holds a bigint"),
             RenderError::Unreadable(e) => write!(f, "{cannot} {e}"),
@@ -125,7 +131,11 @@ impl std::error::Error for RenderError {}
 /// assert_eq!(format_response(&r, Format::Xml, Some("UpdateUserPermissions")).unwrap(),
 ///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n<action>updateuserpermissions</action>\n<result>success</result>\n</whmcsapi>\n");
 /// ```
-pub fn format_response<D: Doc>(response: &D, format: Format, command: Option<&str>) -> Result<String, RenderError> {
+pub fn format_response<D: Doc>(
+    response: &D,
+    format: Format,
+    command: Option<&str>,
+) -> Result<String, RenderError> {
     if response.kind() != Kind::Object {
         return Err(RenderError::NotAnObject(response.kind()));
     }
@@ -136,7 +146,8 @@ pub fn format_response<D: Doc>(response: &D, format: Format, command: Option<&st
     match format {
         Format::Json => w.json(response, 0)?,
         Format::Xml => {
-            w.out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
+            w.out
+                .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
             if let Some(command) = command {
                 w.out.push_str("<action>");
                 write_xml_text(&mut w.out, &command.to_lowercase());
@@ -163,7 +174,11 @@ pub fn format_response<D: Doc>(response: &D, format: Format, command: Option<&st
 /// assert_eq!(format_response_values(&r, &json!("json"), &json!(null)).unwrap(), r#"{"result":"success"}"#);
 /// assert_eq!(format_response_values(&r, &json!("JSON"), &json!(null)), Err(RenderError::UnknownFormat));
 /// ```
-pub fn format_response_values<D: Doc>(response: &D, format: &D, command: &D) -> Result<String, RenderError> {
+pub fn format_response_values<D: Doc>(
+    response: &D,
+    format: &D,
+    command: &D,
+) -> Result<String, RenderError> {
     if response.kind() != Kind::Object {
         return Err(RenderError::NotAnObject(response.kind()));
     }
@@ -176,7 +191,11 @@ pub fn format_response_values<D: Doc>(response: &D, format: &D, command: &D) -> 
         Kind::String => command.as_string(),
         other => return Err(RenderError::CommandNotAString(other)),
     };
-    format_response(response, format.ok_or(RenderError::UnknownFormat)?, command.as_deref())
+    format_response(
+        response,
+        format.ok_or(RenderError::UnknownFormat)?,
+        command.as_deref(),
+    )
 }
 
 /// An object's entries as `JSON.stringify` sees them: values that are
@@ -224,10 +243,16 @@ impl Writer {
     fn scalar<D: Doc>(&mut self, value: &D) -> Result<(), RenderError> {
         match value.kind() {
             Kind::Null | Kind::Undefined | Kind::Other => self.out.push_str("null"),
-            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) { "true" } else { "false" }),
+            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            }),
             Kind::Number => write_number::<D>(&mut self.out, value.as_f64().unwrap_or(f64::NAN)),
             Kind::BigInt => return Err(RenderError::BigInt),
-            Kind::String => write_json_string(&mut self.out, &value.as_string().unwrap_or_default()),
+            Kind::String => {
+                write_json_string(&mut self.out, &value.as_string().unwrap_or_default())
+            }
             Kind::Array | Kind::Object => {}
         }
         Ok(())
@@ -267,7 +292,12 @@ impl Writer {
         Ok(())
     }
 
-    fn xml_element<D: Doc>(&mut self, key: &str, value: &D, depth: usize) -> Result<(), RenderError> {
+    fn xml_element<D: Doc>(
+        &mut self,
+        key: &str,
+        value: &D,
+        depth: usize,
+    ) -> Result<(), RenderError> {
         self.count()?;
         if value.kind() == Kind::Array {
             let inner = Self::nest(depth)?;
@@ -281,7 +311,11 @@ impl Writer {
         let _ = write!(self.out, "<{name}>");
         match value.kind() {
             Kind::Null | Kind::Undefined | Kind::Other => {}
-            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) { "true" } else { "false" }),
+            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            }),
             Kind::Number => write_number::<D>(&mut self.out, value.as_f64().unwrap_or(f64::NAN)),
             Kind::BigInt => return Err(RenderError::BigInt),
             Kind::String => write_xml_text(&mut self.out, &value.as_string().unwrap_or_default()),
@@ -486,8 +520,14 @@ mod tests {
             deep = serde_json::json!([deep]);
         }
         let r = serde_json::json!({"x": deep});
-        assert_eq!(format_response(&r, Format::Json, None), Err(RenderError::TooDeep));
-        assert_eq!(format_response(&r, Format::Xml, None), Err(RenderError::TooDeep));
+        assert_eq!(
+            format_response(&r, Format::Json, None),
+            Err(RenderError::TooDeep)
+        );
+        assert_eq!(
+            format_response(&r, Format::Xml, None),
+            Err(RenderError::TooDeep)
+        );
         let ok = serde_json::json!({"users": [{"clients": [{"id": 1, "isOwner": true}]}]});
         assert_eq!(
             format_response(&ok, Format::Xml, None).unwrap(),

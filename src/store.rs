@@ -5,7 +5,7 @@
 //! Every command runs on the same model the functional API builds per
 //! call, so a store and the functional API give the same answers.
 
-use crate::api::{check_permission, command_arg, holds, rendered, ArgumentError, CallError};
+use crate::api::{check_permission, command_arg, holds, ArgumentError, CallError};
 use crate::commands::{Applied, Command};
 use crate::doc::{Doc, HostError, Kind};
 use crate::response::{message, Change, Response};
@@ -73,7 +73,10 @@ impl<D: Doc> Call<D> {
                 return Err(ArgumentError::CallNotAnObject(i, call.kind()).into());
             }
             let field = |key: &str| -> Result<D, CallError> {
-                Ok(call.get(key).map_err(unreadable)?.unwrap_or_else(D::undefined))
+                Ok(call
+                    .get(key)
+                    .map_err(unreadable)?
+                    .unwrap_or_else(D::undefined))
             };
             out.push(Call {
                 command: field("command")?,
@@ -122,7 +125,11 @@ impl<D: Doc> Store<D> {
     /// let (r, _) = store.run(Command::GetUsers, &json!({})).unwrap();
     /// assert!(r.is_success());
     /// ```
-    pub fn run(&mut self, command: Command, params: &D) -> Result<(Response, Vec<Change>), CallError> {
+    pub fn run(
+        &mut self,
+        command: Command,
+        params: &D,
+    ) -> Result<(Response, Vec<Change>), CallError> {
         let Applied {
             response, changes, ..
         } = command.run(&mut self.model, params)?;
@@ -137,7 +144,11 @@ impl<D: Doc> Store<D> {
     /// let (r, _) = store.local_api(&json!("nope"), &json!({})).unwrap();
     /// assert_eq!(r.message(), Some("Command Not Found"));
     /// ```
-    pub fn local_api(&mut self, command: &D, post_data: &D) -> Result<(Response, Vec<Change>), CallError> {
+    pub fn local_api(
+        &mut self,
+        command: &D,
+        post_data: &D,
+    ) -> Result<(Response, Vec<Change>), CallError> {
         match command_arg(command, post_data)? {
             Some(command) => self.run(command, post_data),
             None => Ok((Response::error(message::COMMAND_NOT_FOUND), Vec::new())),
@@ -152,7 +163,12 @@ impl<D: Doc> Store<D> {
     /// let store = Store::from_doc(&json!({"users": [{"id": 1}], "clients": [{"id": 1, "owner_user_id": 1}]})).unwrap();
     /// assert!(store.has_permission(Some(1), Some(1), Permission::from_name("orders").unwrap()));
     /// ```
-    pub fn has_permission(&self, user_id: Option<u64>, client_id: Option<u64>, permission: Permission) -> bool {
+    pub fn has_permission(
+        &self,
+        user_id: Option<u64>,
+        client_id: Option<u64>,
+        permission: Permission,
+    ) -> bool {
         holds(&self.model, user_id, client_id, permission)
     }
 
@@ -164,7 +180,12 @@ impl<D: Doc> Store<D> {
     /// let store = whmcs_permissions::Store::from_doc(&json!({"users": [], "clients": []})).unwrap();
     /// assert!(store.check_permission(&json!(1), &json!(1), &json!("Orders")).is_err());
     /// ```
-    pub fn check_permission(&self, user_id: &D, client_id: &D, permission: &D) -> Result<bool, CallError> {
+    pub fn check_permission(
+        &self,
+        user_id: &D,
+        client_id: &D,
+        permission: &D,
+    ) -> Result<bool, CallError> {
         check_permission(&self.model, user_id, client_id, permission)
     }
 
@@ -185,7 +206,11 @@ impl<D: Doc> Store<D> {
     /// assert_eq!(out.failed_index, Some(1));
     /// assert_eq!(store.to_doc().unwrap()["users"], json!([]));
     /// ```
-    pub fn apply_batch(&mut self, calls: &[Call<D>], atomic: bool) -> Result<BatchOutcome, CallError> {
+    pub fn apply_batch(
+        &mut self,
+        calls: &[Call<D>],
+        atomic: bool,
+    ) -> Result<BatchOutcome, CallError> {
         for (i, call) in calls.iter().enumerate() {
             if call.command.kind() != Kind::String {
                 return Err(ArgumentError::CallCommandNotAString(i, call.command.kind()).into());
@@ -253,7 +278,8 @@ impl<D: Doc> Store<D> {
     }
 
     /// [`Store::to_doc`], a record that cannot be copied being a `StateError`.
+    #[cfg(target_arch = "wasm32")]
     pub(crate) fn to_state(&self) -> Result<D, CallError> {
-        rendered(&self.model)
+        crate::api::rendered(&self.model)
     }
 }

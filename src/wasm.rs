@@ -125,7 +125,10 @@ impl Doc for JsDoc {
         object_keys(&self.value).map_err(host_error)
     }
     fn copy_object(&self) -> Result<Self, HostError> {
-        Ok(JsDoc::made(spread(&self.value).map_err(host_error)?, Kind::Object))
+        Ok(JsDoc::made(
+            spread(&self.value).map_err(host_error)?,
+            Kind::Object,
+        ))
     }
     fn set(&mut self, k: &str, value: Self) {
         // Only ever called on plain objects this crate made: it cannot throw.
@@ -138,7 +141,10 @@ impl Doc for JsDoc {
         JsDoc::made(JsValue::UNDEFINED, Kind::Undefined)
     }
     fn new_array(items: Vec<Self>) -> Self {
-        JsDoc::made(items.into_iter().map(|d| d.value).collect::<Array>(), Kind::Array)
+        JsDoc::made(
+            items.into_iter().map(|d| d.value).collect::<Array>(),
+            Kind::Array,
+        )
     }
     fn from_str(s: &str) -> Self {
         JsDoc::made(JsValue::from_str(wasm_bindgen::intern(s)), Kind::String)
@@ -147,7 +153,9 @@ impl Doc for JsDoc {
         JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
     }
     fn number_text(n: f64) -> String {
-        js_sys::Number::from(n).to_string(10).map_or_else(|_| n.to_string(), String::from)
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map_or_else(|_| n.to_string(), String::from)
     }
 }
 
@@ -162,9 +170,13 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 fn thrown(e: CallError) -> JsValue {
     match e {
         CallError::State(e) => {
-            let (message, path) = (JsValue::from_str(&e.to_string()), JsValue::from_str(&e.path));
+            let (message, path) = (
+                JsValue::from_str(&e.to_string()),
+                JsValue::from_str(&e.path),
+            );
             let class = STATE_ERROR.with(|c| c.borrow().clone());
-            let error = class.and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
+            let error = class
+                .and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
             error.unwrap_or_else(|| {
                 let error = js_sys::Error::new(&e.to_string());
                 error.set_name("StateError");
@@ -187,7 +199,11 @@ fn object(entries: &[(&str, JsValue)]) -> JsValue {
 
 fn outcome(result: Result<Outcome<JsDoc>, CallError>) -> Result<JsValue, JsValue> {
     let o = result.map_err(thrown)?;
-    Ok(object(&[("response", to_js(&o.response)), ("state", o.state.value), ("changes", to_js(&o.changes))]))
+    Ok(object(&[
+        ("response", to_js(&o.response)),
+        ("state", o.state.value),
+        ("changes", to_js(&o.changes)),
+    ]))
 }
 
 type Api<T> = Result<T, JsValue>;
@@ -219,13 +235,17 @@ outcome_exports! {
 /// `getUserPermissions(state, params)` → the response.
 #[wasm_bindgen(js_name = getUserPermissions)]
 pub fn get_user_permissions(state: JsValue, params: JsValue) -> Api<JsValue> {
-    api::get_user_permissions(&JsDoc::new(state), &JsDoc::new(params)).map(|r| to_js(&r)).map_err(thrown)
+    api::get_user_permissions(&JsDoc::new(state), &JsDoc::new(params))
+        .map(|r| to_js(&r))
+        .map_err(thrown)
 }
 
 /// `getUsers(state, params)` → the response.
 #[wasm_bindgen(js_name = getUsers)]
 pub fn get_users(state: JsValue, params: JsValue) -> Api<JsValue> {
-    api::get_users(&JsDoc::new(state), &JsDoc::new(params)).map(|r| to_js(&r)).map_err(thrown)
+    api::get_users(&JsDoc::new(state), &JsDoc::new(params))
+        .map(|r| to_js(&r))
+        .map_err(thrown)
 }
 
 /// `getUsersPage(slice, params, totalresults)` → the response.
@@ -245,20 +265,37 @@ pub fn get_permissions_list() -> JsValue {
 /// `localApi(command, postData, state)` → `{response, state, changes}`.
 #[wasm_bindgen(js_name = localApi)]
 pub fn local_api(command: JsValue, post_data: JsValue, state: JsValue) -> Api<JsValue> {
-    outcome(api::local_api(&JsDoc::new(command), &JsDoc::new(post_data), &JsDoc::new(state)))
+    outcome(api::local_api(
+        &JsDoc::new(command),
+        &JsDoc::new(post_data),
+        &JsDoc::new(state),
+    ))
 }
 
 /// `readPlan(command, params)` → the records the command reads.
 #[wasm_bindgen(js_name = readPlan)]
 pub fn read_plan(command: JsValue, params: JsValue) -> Api<JsValue> {
-    api::read_plan(&JsDoc::new(command), &JsDoc::new(params)).map(|p| to_js(&p)).map_err(thrown)
+    api::read_plan(&JsDoc::new(command), &JsDoc::new(params))
+        .map(|p| to_js(&p))
+        .map_err(thrown)
 }
 
 /// `hasPermission(state, userId, clientId, permission)`.
 #[wasm_bindgen(js_name = hasPermission)]
-pub fn has_permission(state: JsValue, user_id: JsValue, client_id: JsValue, permission: JsValue) -> Api<bool> {
+pub fn has_permission(
+    state: JsValue,
+    user_id: JsValue,
+    client_id: JsValue,
+    permission: JsValue,
+) -> Api<bool> {
     let doc = JsDoc::new;
-    api::has_permission(&doc(state), &doc(user_id), &doc(client_id), &doc(permission)).map_err(thrown)
+    api::has_permission(
+        &doc(state),
+        &doc(user_id),
+        &doc(client_id),
+        &doc(permission),
+    )
+    .map_err(thrown)
 }
 
 /// `formatResponse(response, "json" | "xml", command?)`.
@@ -272,7 +309,9 @@ pub fn format_response(response: JsValue, format: JsValue, command: JsValue) -> 
 /// `responseFormat(params)`: `"xml"` when `params.responsetype` asks for it, else `"json"`.
 #[wasm_bindgen(js_name = responseFormat)]
 pub fn response_format(params: JsValue) -> String {
-    crate::render::Format::of_params(&JsDoc::new(params)).name().into()
+    crate::render::Format::of_params(&JsDoc::new(params))
+        .name()
+        .into()
 }
 
 /// `matchKey(text)`: the form emails are matched and searched in.
@@ -284,7 +323,9 @@ pub fn match_key(text: &str) -> String {
 /// `{"result":"error","message":"Authentication Failed"}`, for API endpoints.
 #[wasm_bindgen(js_name = authenticationFailed)]
 pub fn authentication_failed() -> JsValue {
-    to_js(&crate::Response::error(crate::message::AUTHENTICATION_FAILED))
+    to_js(&crate::Response::error(
+        crate::message::AUTHENTICATION_FAILED,
+    ))
 }
 
 /// The command table: `[{name, params, writes}]`.
@@ -294,7 +335,11 @@ pub fn command_table() -> JsValue {
         .iter()
         .map(|c| {
             let params: Array = c.params().iter().map(|p| JsValue::from_str(p)).collect();
-            object(&[("name", c.name().into()), ("params", params.into()), ("writes", c.writes().into())])
+            object(&[
+                ("name", c.name().into()),
+                ("params", params.into()),
+                ("writes", c.writes().into()),
+            ])
         })
         .collect();
     rows.into_iter().collect::<Array>().into()
@@ -303,7 +348,10 @@ pub fn command_table() -> JsValue {
 /// The 13 names, canonical order.
 #[wasm_bindgen(js_name = permissionNames)]
 pub fn permission_names() -> Array {
-    crate::PERMISSIONS.iter().map(|p| JsValue::from_str(p)).collect()
+    crate::PERMISSIONS
+        .iter()
+        .map(|p| JsValue::from_str(p))
+        .collect()
 }
 
 /// The size of the module's linear memory, in bytes (a diagnostic).
@@ -320,7 +368,10 @@ pub struct RawPermissionStore {
 
 fn store_answer(result: Result<(crate::Response, Vec<crate::Change>), CallError>) -> Api<JsValue> {
     let (response, changes) = result.map_err(thrown)?;
-    Ok(object(&[("response", to_js(&response)), ("changes", to_js(&changes))]))
+    Ok(object(&[
+        ("response", to_js(&response)),
+        ("changes", to_js(&changes)),
+    ]))
 }
 
 #[wasm_bindgen(js_class = RawPermissionStore)]
@@ -336,19 +387,30 @@ impl RawPermissionStore {
     /// `localApi(command, postData)` → `{response, changes}`.
     #[wasm_bindgen(js_name = localApi)]
     pub fn local_api(&mut self, command: JsValue, post_data: JsValue) -> Api<JsValue> {
-        store_answer(self.store.local_api(&JsDoc::new(command), &JsDoc::new(post_data)))
+        store_answer(
+            self.store
+                .local_api(&JsDoc::new(command), &JsDoc::new(post_data)),
+        )
     }
 
     /// One command by its name → `{response, changes}`.
     pub fn run(&mut self, command: &str, params: JsValue) -> Api<JsValue> {
-        let command = Command::from_name(command)
-            .ok_or_else(|| JsValue::from(js_sys::TypeError::new(&format!("unknown command {command:?}"))))?;
+        let command = Command::from_name(command).ok_or_else(|| {
+            JsValue::from(js_sys::TypeError::new(&format!(
+                "unknown command {command:?}"
+            )))
+        })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))
     }
 
     /// `hasPermission` with ids and name as given (any JS values).
     #[wasm_bindgen(js_name = hasPermission)]
-    pub fn has_permission(&self, user_id: JsValue, client_id: JsValue, permission: JsValue) -> Api<bool> {
+    pub fn has_permission(
+        &self,
+        user_id: JsValue,
+        client_id: JsValue,
+        permission: JsValue,
+    ) -> Api<bool> {
         let doc = JsDoc::new;
         self.store
             .check_permission(&doc(user_id), &doc(client_id), &doc(permission))
@@ -360,8 +422,14 @@ impl RawPermissionStore {
     pub fn apply_batch(&mut self, calls: JsValue, atomic: bool) -> Api<JsValue> {
         let calls = Call::list(&JsDoc::new(calls)).map_err(thrown)?;
         let out = self.store.apply_batch(&calls, atomic).map_err(thrown)?;
-        let failed = out.failed_index.map_or(JsValue::NULL, |i| JsValue::from_f64(i as f64));
-        Ok(object(&[("responses", to_js(&out.responses)), ("changes", to_js(&out.changes)), ("failedIndex", failed)]))
+        let failed = out
+            .failed_index
+            .map_or(JsValue::NULL, |i| JsValue::from_f64(i as f64));
+        Ok(object(&[
+            ("responses", to_js(&out.responses)),
+            ("changes", to_js(&out.changes)),
+            ("failedIndex", failed),
+        ]))
     }
 
     /// The state, canonical, unknown fields kept.

@@ -74,13 +74,19 @@ fn via_store(c: &Value, state: &Value) -> Result<Value, core::CallError> {
     let mut store = core::Store::from_doc(state)?;
     let missing = Value::Null;
     let (response, changes) = match c["call"].as_str().unwrap() {
-        "localApi" => store.local_api(c.get("command").unwrap_or(&missing), c.get("postData").unwrap_or(&missing))?,
+        "localApi" => store.local_api(
+            c.get("command").unwrap_or(&missing),
+            c.get("postData").unwrap_or(&missing),
+        )?,
         "hasPermission" => {
             let a = c["args"].as_array().unwrap();
             return store.check_permission(&a[0], &a[1], &a[2]).map(Value::Bool);
         }
         call => {
-            let (response, changes) = store.run(command_of(call).unwrap(), c.get("params").unwrap_or(&missing))?;
+            let (response, changes) = store.run(
+                command_of(call).unwrap(),
+                c.get("params").unwrap_or(&missing),
+            )?;
             if matches!(call, "getUserPermissions" | "getUsers") {
                 return Ok(json!(response));
             }
@@ -99,9 +105,13 @@ fn invoke(file: &Value, c: &Value, via: Via) -> Result<Value, core::CallError> {
     let result = if call == "formatResponse" {
         let a = c["args"].as_array().unwrap();
         let absent = Value::Null;
-        format_response_values(&a[0], a.get(1).unwrap_or(&absent), a.get(2).unwrap_or(&absent))
-            .map(Value::String)
-            .map_err(|e| core::CallError::Type(core::ArgumentError::Render(e)))
+        format_response_values(
+            &a[0],
+            a.get(1).unwrap_or(&absent),
+            a.get(2).unwrap_or(&absent),
+        )
+        .map(Value::String)
+        .map_err(|e| core::CallError::Type(core::ArgumentError::Render(e)))
     } else if via == Via::Store {
         via_store(c, &state)
     } else {
@@ -129,11 +139,18 @@ fn invoke(file: &Value, c: &Value, via: Via) -> Result<Value, core::CallError> {
 /// that expects a throw accepts either error.
 fn check(file: &Value, c: &Value, via: Via) -> Option<String> {
     let e = &c["expect"];
-    match (invoke(file, c, via), e.get("throws").and_then(Value::as_str)) {
+    match (
+        invoke(file, c, via),
+        e.get("throws").and_then(Value::as_str),
+    ) {
         (Err(_), Some(_)) if via == Via::Store => None,
         (Err(core::CallError::State(err)), Some("StateError")) => match e.get("path") {
             Some(p) if p != &json!(err.path) => Some(format!("path {}, expected {p}", err.path)),
-            Some(p) if !err.to_string().starts_with(&format!("{}: ", p.as_str().unwrap())) => {
+            Some(p)
+                if !err
+                    .to_string()
+                    .starts_with(&format!("{}: ", p.as_str().unwrap())) =>
+            {
                 Some(format!("message {err} does not start with {p}: "))
             }
             _ => None,
@@ -167,7 +184,10 @@ fn vector_files() -> Vec<(String, Value)> {
         .iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, serde_json::from_str(&fs::read_to_string(p).unwrap()).unwrap())
+            (
+                name,
+                serde_json::from_str(&fs::read_to_string(p).unwrap()).unwrap(),
+            )
         })
         .collect()
 }
@@ -210,13 +230,24 @@ fn change_records_serialise_in_contract_order() {
     let set = PermissionSet::from_bits(0b1_0000_1000_0001);
     let cases = [
         (
-            Change::SetPermissions { user_id: 2, client_id: 9, before: PermissionSet::EMPTY, after: set },
+            Change::SetPermissions {
+                user_id: 2,
+                client_id: 9,
+                before: PermissionSet::EMPTY,
+                after: set,
+            },
             r#"{"op":"set_permissions","user_id":2,"client_id":9,"before":[],"after":["profile","invoices","orders"]}"#,
         ),
         (
             Change::AddUser {
                 user_id: 3,
-                user: NewUser { id: 3, firstname: "A".into(), lastname: "B".into(), email: "a@b.co".into(), language: Some("english".into()) },
+                user: NewUser {
+                    id: 3,
+                    firstname: "A".into(),
+                    lastname: "B".into(),
+                    email: "a@b.co".into(),
+                    language: Some("english".into()),
+                },
             },
             r#"{"op":"add_user","user_id":3,"user":{"id":3,"firstname":"A","lastname":"B","email":"a@b.co","language":"english"}}"#,
         ),
@@ -228,7 +259,10 @@ fn change_records_serialise_in_contract_order() {
             },
             r#"{"op":"update_user","user_id":3,"before":{"email":null},"after":{"email":"c@d.co"}}"#,
         ),
-        (Change::ResetPassword { user_id: 3 }, r#"{"op":"reset_password","user_id":3}"#),
+        (
+            Change::ResetPassword { user_id: 3 },
+            r#"{"op":"reset_password","user_id":3}"#,
+        ),
     ];
     for (change, text) in cases {
         assert_eq!(serde_json::to_string(&change).unwrap(), text);

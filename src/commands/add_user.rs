@@ -31,7 +31,8 @@ impl AddUser {
 
     /// The users with that email, and the largest ids.
     pub fn reads(&self, plan: &mut ReadPlan) {
-        plan.users_with_email.extend(self.email.as_deref().map(match_key));
+        plan.users_with_email
+            .extend(self.email.as_deref().map(match_key));
         plan.max_user_id = true;
     }
 

@@ -58,6 +58,7 @@ impl GetUsers {
     }
 
     /// The ids of the page's users (for the reference slicer).
+    #[cfg(test)]
     pub fn page_ids<D: Doc>(model: &Model<D>, query: &UsersQuery) -> Vec<u64> {
         select(model, query).1.iter().map(|u| u.id).collect()
     }
@@ -86,8 +87,11 @@ fn select<'m, D: Doc>(model: &'m Model<D>, q: &UsersQuery) -> (u64, Vec<&'m User
             (total as u64, page)
         }
         Some(search) => {
-            let mut found: Vec<&User<D>> =
-                model.users.iter().filter(|u| matches(u, Some(search))).collect();
+            let mut found: Vec<&User<D>> = model
+                .users
+                .iter()
+                .filter(|u| matches(u, Some(search)))
+                .collect();
             sort(&mut found, q.descending);
             let total = found.len() as u64;
             let page = found.into_iter().skip(start).take(limit).collect();
@@ -98,7 +102,7 @@ fn select<'m, D: Doc>(model: &'m Model<D>, q: &UsersQuery) -> (u64, Vec<&'m User
 
 fn sort<D>(users: &mut [&User<D>], descending: bool) {
     if descending {
-        users.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+        users.sort_unstable_by_key(|u| std::cmp::Reverse(u.id));
     } else {
         users.sort_unstable_by_key(|u| u.id);
     }

@@ -226,9 +226,9 @@ impl Command {
         expect_params_object(params)?;
         let mut plan = ReadPlan::for_command(self);
         match self {
-            Command::UpdateUserPermissions | Command::GetUserPermissions | Command::DeleteUserClient => {
-                UserClient::from_params(params)?.reads(&mut plan)
-            }
+            Command::UpdateUserPermissions
+            | Command::GetUserPermissions
+            | Command::DeleteUserClient => UserClient::from_params(params)?.reads(&mut plan),
             Command::GetPermissionsList => {}
             Command::CreateClientInvite => {
                 create_client_invite::CreateClientInvite::from_params(params)?.reads(&mut plan)

@@ -8,9 +8,7 @@
 
 use serde::Serialize;
 
-use super::{Command, GetUsers};
-use crate::doc::Doc;
-use crate::state::Model;
+use super::Command;
 
 /// The records a command reads for given params ([`Command::reads`]).
 ///
@@ -124,113 +122,132 @@ impl ReadPlan {
     pub fn unknown_command() -> ReadPlan {
         ReadPlan::default()
     }
+}
 
-    /// The slice of a validated model this plan reads, as a host state:
-    /// the records in state order, invites left out (no command reads them).
-    pub(crate) fn slice<D: Doc>(&self, model: &Model<D>) -> Result<D, crate::doc::HostError> {
-        let mut users = vec![false; model.users.len()];
-        let mut clients = vec![false; model.clients.len()];
-        let mut links = vec![false; model.links.len()];
-        let user_slot = |id: u64| model.users.iter().position(|u| u.id == id);
-        let client_slot = |id: u64| model.clients.iter().position(|c| c.id == id);
-        let link_slot = |user_id: u64, client_id: u64| {
-            model.links.iter().position(|l| {
-                l.as_ref()
-                    .is_some_and(|l| model.link_ids(l) == (user_id, client_id))
-            })
-        };
-        let add_user = |id: u64, users: &mut Vec<bool>| {
-            if let Some(s) = user_slot(id) {
-                users[s] = true;
-            }
-        };
-        for &id in &self.users {
-            add_user(id, &mut users);
-        }
-        for &id in &self.clients {
-            if let Some(s) = client_slot(id) {
-                clients[s] = true;
-            }
-        }
-        for key in &self.links {
-            if let Some(s) = link_slot(key.user_id, key.client_id) {
-                links[s] = true;
-            }
-        }
-        for key in &self.users_with_email {
-            for user in model.users_with_email(key) {
-                add_user(user.id, &mut users);
-            }
-        }
-        for q in &self.members_with_email {
-            let Some(c) = client_slot(q.client_id) else {
-                continue;
+/// The reference slicer: the slice of a whole validated model a plan
+/// reads, which the storage backends' slices are tested against.
+#[cfg(test)]
+mod slicer {
+    use super::ReadPlan;
+    use crate::commands::GetUsers;
+    use crate::doc::Doc;
+    use crate::state::Model;
+
+    impl ReadPlan {
+        /// The slice of a validated model this plan reads, as a host state:
+        /// the records in state order, invites left out (no command reads them).
+        /// The reference the storage backends' slices are tested against.
+        pub(crate) fn slice<D: Doc>(&self, model: &Model<D>) -> Result<D, crate::doc::HostError> {
+            let mut users = vec![false; model.users.len()];
+            let mut clients = vec![false; model.clients.len()];
+            let mut links = vec![false; model.links.len()];
+            let user_slot = |id: u64| model.users.iter().position(|u| u.id == id);
+            let client_slot = |id: u64| model.clients.iter().position(|c| c.id == id);
+            let link_slot = |user_id: u64, client_id: u64| {
+                model.links.iter().position(|l| {
+                    l.as_ref()
+                        .is_some_and(|l| model.link_ids(l) == (user_id, client_id))
+                })
             };
-            clients[c] = true;
-            for user in model.users_with_email(&q.email_key) {
-                if model.relation(user.id, q.client_id) != crate::state::Relation::None {
-                    add_user(user.id, &mut users);
-                    if let Some(l) = link_slot(user.id, q.client_id) {
-                        links[l] = true;
-                    }
+            let add_user = |id: u64, users: &mut Vec<bool>| {
+                if let Some(s) = user_slot(id) {
+                    users[s] = true;
                 }
-            }
-        }
-        if self.max_user_id {
-            if let Some(top) = model.users.iter().map(|u| u.id).max() {
-                add_user(top, &mut users);
-            }
-            let top_owner = model.clients.iter().enumerate().max_by_key(|(_, c)| c.owner_user_id);
-            if let Some((s, _)) = top_owner {
-                clients[s] = true;
-            }
-        }
-        if let Some(query) = &self.users_page {
-            for id in GetUsers::page_ids(model, query) {
+            };
+            for &id in &self.users {
                 add_user(id, &mut users);
-                for (client_id, _) in model.clients_of(id) {
-                    if let Some(s) = client_slot(client_id) {
-                        clients[s] = true;
-                    }
-                    if let Some(s) = link_slot(id, client_id) {
-                        links[s] = true;
+            }
+            for &id in &self.clients {
+                if let Some(s) = client_slot(id) {
+                    clients[s] = true;
+                }
+            }
+            for key in &self.links {
+                if let Some(s) = link_slot(key.user_id, key.client_id) {
+                    links[s] = true;
+                }
+            }
+            for key in &self.users_with_email {
+                for user in model.users_with_email(key) {
+                    add_user(user.id, &mut users);
+                }
+            }
+            for q in &self.members_with_email {
+                let Some(c) = client_slot(q.client_id) else {
+                    continue;
+                };
+                clients[c] = true;
+                for user in model.users_with_email(&q.email_key) {
+                    if model.relation(user.id, q.client_id) != crate::state::Relation::None {
+                        add_user(user.id, &mut users);
+                        if let Some(l) = link_slot(user.id, q.client_id) {
+                            links[l] = true;
+                        }
                     }
                 }
             }
-        }
+            if self.max_user_id {
+                if let Some(top) = model.users.iter().map(|u| u.id).max() {
+                    add_user(top, &mut users);
+                }
+                let top_owner = model
+                    .clients
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(_, c)| c.owner_user_id);
+                if let Some((s, _)) = top_owner {
+                    clients[s] = true;
+                }
+            }
+            if let Some(query) = &self.users_page {
+                for id in GetUsers::page_ids(model, query) {
+                    add_user(id, &mut users);
+                    for (client_id, _) in model.clients_of(id) {
+                        if let Some(s) = client_slot(client_id) {
+                            clients[s] = true;
+                        }
+                        if let Some(s) = link_slot(id, client_id) {
+                            links[s] = true;
+                        }
+                    }
+                }
+            }
 
-        let mut out = D::new_object();
-        let pick = |flags: &[bool], docs: Vec<Result<D, crate::doc::HostError>>| -> Result<D, crate::doc::HostError> {
-            let mut items = Vec::new();
-            for (flag, doc) in flags.iter().zip(docs) {
-                if *flag {
-                    items.push(doc?);
+            let mut out = D::new_object();
+            let pick = |flags: &[bool],
+                        docs: Vec<Result<D, crate::doc::HostError>>|
+             -> Result<D, crate::doc::HostError> {
+                let mut items = Vec::new();
+                for (flag, doc) in flags.iter().zip(docs) {
+                    if *flag {
+                        items.push(doc?);
+                    }
                 }
-            }
-            Ok(D::new_array(items))
-        };
-        let user_docs = model.users.iter().map(|u| u.doc.copy_object()).collect();
-        out.set("users", pick(&users, user_docs)?);
-        let client_docs = model.clients.iter().map(|c| c.doc.copy_object()).collect();
-        out.set("clients", pick(&clients, client_docs)?);
-        let link_docs = model
-            .links
-            .iter()
-            .map(|l| match l {
-                Some(l) => {
-                    let mut doc = l.doc.copy_object()?;
-                    doc.set(
-                        "permissions",
-                        D::new_array(l.permissions.names().map(D::from_str).collect()),
-                    );
-                    Ok(doc)
-                }
-                None => Ok(D::new_object()),
-            })
-            .collect();
-        out.set("user_clients", pick(&links, link_docs)?);
-        out.set("invites", D::new_array(Vec::new()));
-        Ok(out)
+                Ok(D::new_array(items))
+            };
+            let user_docs = model.users.iter().map(|u| u.doc.copy_object()).collect();
+            out.set("users", pick(&users, user_docs)?);
+            let client_docs = model.clients.iter().map(|c| c.doc.copy_object()).collect();
+            out.set("clients", pick(&clients, client_docs)?);
+            let link_docs = model
+                .links
+                .iter()
+                .map(|l| match l {
+                    Some(l) => {
+                        let mut doc = l.doc.copy_object()?;
+                        doc.set(
+                            "permissions",
+                            D::new_array(l.permissions.names().map(D::from_str).collect()),
+                        );
+                        Ok(doc)
+                    }
+                    None => Ok(D::new_object()),
+                })
+                .collect();
+            out.set("user_clients", pick(&links, link_docs)?);
+            out.set("invites", D::new_array(Vec::new()));
+            Ok(out)
+        }
     }
 }
 
@@ -250,7 +267,10 @@ mod tests {
             call => {
                 let mut chars = call.chars();
                 let first = chars.next()?.to_ascii_uppercase();
-                (&*Box::leak(format!("{first}{}", chars.as_str()).into_boxed_str()), c.get("params").cloned().unwrap_or(json!({})))
+                (
+                    &*Box::leak(format!("{first}{}", chars.as_str()).into_boxed_str()),
+                    c.get("params").cloned().unwrap_or(json!({})),
+                )
             }
         };
         Some((Command::from_name(name)?, params))
@@ -262,20 +282,28 @@ mod tests {
         let (mut checked, mut failures) = (0, Vec::new());
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let file: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             for c in file["cases"].as_array().unwrap() {
-                let Some((command, params)) = command_of(c) else { continue };
+                let Some((command, params)) = command_of(c) else {
+                    continue;
+                };
                 let state = match c["state"].get("$ref").and_then(Value::as_str) {
                     Some(name) => file["states"][name].clone(),
                     None => c["state"].clone(),
                 };
-                let Ok(whole) = local_api(&json!(command.name()), &params, &state) else { continue };
+                let Ok(whole) = local_api(&json!(command.name()), &params, &state) else {
+                    continue;
+                };
                 let plan = command.reads(&params).unwrap();
                 let model = Model::from_doc(&state).unwrap();
                 let slice = plan.slice(&model).unwrap();
                 let (response, changes) = if command == Command::GetUsers {
                     let total = whole.response_total();
-                    (get_users_page(&slice, &params, total).map(|r| json!(r)), json!([]))
+                    (
+                        get_users_page(&slice, &params, total).map(|r| json!(r)),
+                        json!([]),
+                    )
                 } else {
                     match local_api(&json!(command.name()), &params, &slice) {
                         Ok(o) => (Ok(json!(o.response)), json!(o.changes)),
@@ -297,7 +325,12 @@ mod tests {
                 }
             }
         }
-        assert!(failures.is_empty(), "{} of {checked} slices answer differently:\n{}", failures.len(), failures.join("\n\n"));
+        assert!(
+            failures.is_empty(),
+            "{} of {checked} slices answer differently:\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        );
         assert!(checked > 900, "only {checked} cases checked");
     }
 

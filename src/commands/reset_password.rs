@@ -33,7 +33,9 @@ impl ResetPassword {
     pub fn reads(&self, plan: &mut ReadPlan) {
         match self.id {
             Some(id) => plan.users.extend(id),
-            None => plan.users_with_email.extend(self.email.as_deref().map(match_key)),
+            None => plan
+                .users_with_email
+                .extend(self.email.as_deref().map(match_key)),
         }
     }
 
@@ -52,7 +54,9 @@ impl ResetPassword {
         let not_found = || Response::error(message::USER_NOT_FOUND);
         match (self.id, &self.email) {
             (None, None) => Err(Response::error(message::ID_OR_EMAIL_REQUIRED)),
-            (Some(id), _) => id.filter(|id| model.user(*id).is_some()).ok_or_else(not_found),
+            (Some(id), _) => id
+                .filter(|id| model.user(*id).is_some())
+                .ok_or_else(not_found),
             (None, Some(email)) => {
                 if !is_plausible_email(email) {
                     return Err(Response::error(message::RESET_EMAIL_NOT_VALID));

@@ -63,7 +63,10 @@ impl UpdateUser {
             kind: StateErrorKind::Uncopyable(e),
         })?;
         for (field, value) in &after.0 {
-            doc.set(field.name(), D::from_str(value.as_deref().unwrap_or_default()));
+            doc.set(
+                field.name(),
+                D::from_str(value.as_deref().unwrap_or_default()),
+            );
         }
         let undo = model.replace_user(slot, doc);
         Ok(Applied {

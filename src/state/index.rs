@@ -96,7 +96,8 @@ impl HashMulti {
     }
 
     pub fn insert(&mut self, key_hash: u64, slot: u32) {
-        self.table.insert_unique(key_hash, (key_hash, slot), |e| e.0);
+        self.table
+            .insert_unique(key_hash, (key_hash, slot), |e| e.0);
     }
 
     pub fn remove(&mut self, key_hash: u64, slot: u32) {

@@ -207,6 +207,7 @@ impl<D: Doc> Model<D> {
     }
 
     /// The ids a link joins.
+    #[cfg(test)]
     pub fn link_ids(&self, link: &Link<D>) -> (u64, u64) {
         (
             self.users[link.user as usize].id,
@@ -257,9 +258,11 @@ impl<D: Doc> Model<D> {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, l)| l.as_ref().map(|l| (l.user, i as u32)));
-            let owned = self.clients.iter().enumerate().filter_map(|(i, c)| {
-                self.user_slot(c.owner_user_id).map(|u| (u, i as u32))
-            });
+            let owned = self
+                .clients
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| self.user_slot(c.owner_user_id).map(|u| (u, i as u32)));
             (Groups::build(users, links), Groups::build(users, owned))
         });
         let mut out: Vec<(u64, bool)> = owned
@@ -327,7 +330,10 @@ impl<D: Doc> Model<D> {
         if let Some(order) = self.lazy.by_id.get_mut() {
             order.push(slot); // the largest id so far: the order stays sorted
         }
-        if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), self.users[slot as usize].email()) {
+        if let (Some(emails), Some(email)) = (
+            self.lazy.emails.get_mut(),
+            self.users[slot as usize].email(),
+        ) {
             emails.insert(hash_text(&match_key(&email)), slot);
         }
         undo
@@ -382,13 +388,13 @@ impl<D: Doc> Model<D> {
                     let slot = self.users.len() as u32;
                     let users = &self.users;
                     // The popped slot is no longer in `users`: it keys as the popped id.
-                    self.user_index.remove(user.id, |s| {
-                        users.get(s as usize).map_or(user.id, |u| u.id)
-                    });
+                    self.user_index
+                        .remove(user.id, |s| users.get(s as usize).map_or(user.id, |u| u.id));
                     if let Some(order) = self.lazy.by_id.get_mut() {
                         order.retain(|&s| s != slot);
                     }
-                    if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), user.email()) {
+                    if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), user.email())
+                    {
                         emails.remove(hash_text(&match_key(&email)), slot);
                     }
                 }

@@ -87,13 +87,19 @@ impl fmt::Display for StateErrorKind {
             ArrayRequired => f.write_str("is required and must be an array"),
             NotAnArray(k) => write!(f, "must be an array, got {}", k.article()),
             Required => f.write_str("is required"),
-            BadId(got) => write!(f, "must be a positive safe integer (1 ..= 2^53-1), got {got}"),
+            BadId(got) => write!(
+                f,
+                "must be a positive safe integer (1 ..= 2^53-1), got {got}"
+            ),
             DuplicateUserId(id) => write!(f, "duplicate user id {id}"),
             DuplicateClientId(id) => write!(f, "duplicate client id {id}"),
             NoSuchUser(id) => write!(f, "no user with id {id} in state.users"),
             NoSuchClient(id) => write!(f, "no client with id {id} in state.clients"),
             DuplicateLink { user_id, client_id } => {
-                write!(f, "duplicate link for user {user_id} and client {client_id}")
+                write!(
+                    f,
+                    "duplicate link for user {user_id} and client {client_id}"
+                )
             }
             NotAString(k) => write!(f, "must be a string, got {}", k.article()),
             NotAPermissionName(k) => write!(f, "must be a permission name, got {}", k.article()),
@@ -241,7 +247,8 @@ impl Reader {
                     let text = value.as_string().unwrap_or_default();
                     for segment in text.split(',').map(php_trim).filter(|s| !s.is_empty()) {
                         set.insert(
-                            Permission::from_name(segment).ok_or_else(|| me.fault(unknown(segment)))?,
+                            Permission::from_name(segment)
+                                .ok_or_else(|| me.fault(unknown(segment)))?,
                         );
                     }
                 }
@@ -251,10 +258,15 @@ impl Reader {
                         me.with(Seg::Index(k), |me| {
                             let item = me.host(value.array_get(k))?;
                             if item.kind() != Kind::String {
-                                return Err(me.fault(StateErrorKind::NotAPermissionName(item.kind())));
+                                return Err(
+                                    me.fault(StateErrorKind::NotAPermissionName(item.kind()))
+                                );
                             }
                             let name = item.as_string().unwrap_or_default();
-                            set.insert(Permission::from_name(&name).ok_or_else(|| me.fault(unknown(&name)))?);
+                            set.insert(
+                                Permission::from_name(&name)
+                                    .ok_or_else(|| me.fault(unknown(&name)))?,
+                            );
                             Ok(())
                         })?;
                     }
@@ -349,7 +361,11 @@ impl Reader {
                 };
                 let key = super::pair(user, client);
                 let known = &model.links;
-                if model.link_index.get(key, |s| super::link_key(known, s)).is_some() {
+                if model
+                    .link_index
+                    .get(key, |s| super::link_key(known, s))
+                    .is_some()
+                {
                     return Err(me.fault(StateErrorKind::DuplicateLink { user_id, client_id }));
                 }
                 let permissions = me.permissions(&doc)?;
