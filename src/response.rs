@@ -7,7 +7,7 @@ use crate::vocabulary::PermissionSet;
 
 /// Every message the API answers with. They live here and nowhere else.
 ///
-/// All are WHMCS's own, byte for byte, except [`USER_ID_LIMIT`], which is
+/// All are WHMCS's own, byte for byte, except [`message::USER_ID_LIMIT`](crate::message::USER_ID_LIMIT), which is
 /// this library's (WHMCS's database assigns ids, so it documents none).
 ///
 /// ```
