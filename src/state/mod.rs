@@ -391,7 +391,13 @@ impl<D: Doc> Model<D> {
                     self.user_index
                         .remove(user.id, |s| users.get(s as usize).map_or(user.id, |u| u.id));
                     if let Some(order) = self.lazy.by_id.get_mut() {
-                        order.retain(|&s| s != slot);
+                        // Its id is the largest, so it is last in id order:
+                        // undoing costs O(1), not a scan of every user.
+                        if order.last() == Some(&slot) {
+                            order.pop();
+                        } else {
+                            order.retain(|&s| s != slot);
+                        }
                     }
                     if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), user.email())
                     {
