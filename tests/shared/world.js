@@ -37,16 +37,19 @@ export function world(count) {
   return { state, users, clients, links };
 }
 
-/** `n` links spread over the whole state (a fixed step from `offset`, no repeats). */
+/**
+ * `n` links spread over the whole state: a fixed step from `offset`, no
+ * repeats while `n` is at most the number of links (then they cycle).
+ */
 export function spread(w, n, offset = 0) {
-  const step = Math.floor(w.links.length / n);
-  return Array.from({ length: n }, (_, i) => w.links[i * step + (offset % step)]);
+  const step = Math.max(1, Math.floor(w.links.length / n));
+  return Array.from({ length: n }, (_, i) => w.links[(i * step + (offset % step)) % w.links.length]);
 }
 
-/** `n` user ids spread over the whole state. */
+/** `n` user ids spread over the whole state, the same way. */
 export function someUsers(w, n, offset = 0) {
-  const step = Math.floor(w.users / n);
-  return Array.from({ length: n }, (_, i) => i * step + (offset % step) + 1);
+  const step = Math.max(1, Math.floor(w.users / n));
+  return Array.from({ length: n }, (_, i) => ((i * step + (offset % step)) % w.users) + 1);
 }
 
 const perms = (i) => (i % 2 === 0 ? "profile,orders" : "invoices, tickets");
@@ -83,6 +86,8 @@ export function storeCalls(w, n, tag = 0) {
       [{ client_id: c, email: i % 2 === 0 ? `new${tag}.${i}@example.com` : `USER${u}@example.com`, permissions: "profile,invoices" }])],
     ["addUser (half an email that exists)", "addUser", Array.from({ length: n }, (_, i) =>
       [{ firstname: "Ana", lastname: "Lee", email: i % 2 === 0 ? `added${tag}.${i}@example.com` : `user${(i % w.users) + 1}@example.com`, password2: "s3cret" }])],
+    // Every fourth call takes the next user's email: that user is never one
+    // renamed here (while n is at most half the users).
     ["updateUser (name and email)", "updateUser", someUsers(w, n, 5).map((u, i) =>
       [i % 4 === 3 ? { user_id: u, email: `User${(u % w.users) + 1}@Example.com` } : { user_id: u, firstname: `Renamed${tag}`, email: `renamed${tag}.${u}@example.com` }])],
     ["applyBatch (4 calls, atomic, rolled back)", "applyBatch", spread(w, n, 6).map(([u, c], i) => [[
