@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds pkg/ from the Rust core:
 //   1. cargo build (wasm32, release)        -> target/wasm32-unknown-unknown/release/*.wasm
-//   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm)
+//   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm), with wasm-bindgen's
+//                                              own reset (--experimental-reset-state-function)
 //   3. wasm-opt -Oz (binaryen from npm)     -> pkg/whmcs_permissions_bg.wasm  (the one .wasm)
 //   4. js/generated.ts from the core        (PERMISSIONS: one source of truth, the Rust core)
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
@@ -31,37 +32,19 @@ const step = (what) => console.error(`[build] ${what}`);
 step("cargo build --release --target wasm32-unknown-unknown");
 run("cargo", ["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown"]);
 
-step("wasm-bindgen --target web");
+step("wasm-bindgen --target web --experimental-reset-state-function");
 rmSync(glue, { recursive: true, force: true });
 run("wasm-bindgen", [
   "target/wasm32-unknown-unknown/release/whmcs_permissions.wasm",
   "--target", "web",
   "--omit-default-module-path",
+  // `__wbg_reset_state()`: js/api.ts replaces an instance that trapped
+  // (SECURITY.md); objects of the old instance are refused, never freed into the new.
+  "--experimental-reset-state-function",
   "--out-dir", glue,
   "--out-name", "whmcs_permissions",
 ]);
 writeFileSync(join(glue, "package.json"), '{ "type": "module" }\n');
-// The seam js/api.ts uses to replace an instance that trapped (SECURITY.md):
-// the glue keeps its instance in module variables and initSync() refuses to
-// run twice, so forget the instance and hand back its compiled module.
-const glueJs = join(glue, "whmcs_permissions.js");
-const glueText = readFileSync(glueJs, "utf8");
-if (!["let wasmModule, wasmInstance, wasm;", "let __wbg_init_promise;", "__destroy_into_raw() {"].every((s) => glueText.includes(s))) {
-  throw new Error("wasm-bindgen glue changed: update the reset seam in scripts/build.mjs");
-}
-writeFileSync(glueJs, `${glueText}
-/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
-export function __wbg_reset() {
-    const module = wasmModule;
-    wasm = wasmInstance = wasmModule = __wbg_init_promise = undefined;
-    cachedDataViewMemory0 = cachedUint8ArrayMemory0 = null;
-    return module;
-}
-`);
-writeFileSync(join(glue, "whmcs_permissions.d.ts"), `${readFileSync(join(glue, "whmcs_permissions.d.ts"), "utf8")}
-/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
-export function __wbg_reset(): WebAssembly.Module;
-`);
 
 step("wasm-opt -Oz");
 rmSync(pkg, { recursive: true, force: true });
