@@ -2,7 +2,7 @@
  * The public API over the WebAssembly core. Every function forwards to the
  * core and converts what it throws; no rule lives here.
  */
-import * as core from "../target/js-glue/whmcs_permissions.js";
+import * as core from "./glue.js";
 import { rethrow } from "./errors.js";
 import type { PermissionName } from "./generated.js";
 import type {

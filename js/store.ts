@@ -2,7 +2,7 @@
  * `PermissionStore`: a state validated once and indexed inside WebAssembly,
  * so each call costs the same however large the state is.
  */
-import * as core from "../target/js-glue/whmcs_permissions.js";
+import * as core from "./glue.js";
 import { checkReady, call, instanceGeneration, recover } from "./api.js";
 import { PERMISSIONS, type PermissionName } from "./generated.js";
 import type {
