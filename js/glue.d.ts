@@ -15,20 +15,10 @@ export class RawPermissionStore {
      * `applyBatch(calls, atomic)` → `{responses, changes, failedIndex}`.
      */
     applyBatch(calls: any, atomic: boolean): any;
-    createClientInvite(params: any): any;
-    deleteUserClient(params: any): any;
     /**
      * Validates and indexes a state.
      */
     static fromState(state: any): RawPermissionStore;
-    /**
-     * `GetUserPermissions` → the response only.
-     */
-    getUserPermissions(params: any): any;
-    /**
-     * The hot path: numeric ids and the permission's index in `PERMISSIONS`.
-     */
-    hasPermissionIndexed(user_id: number, client_id: number, permission: number): boolean;
     /**
      * `hasPermission` with ids and name as given (any JS values).
      */
@@ -38,18 +28,28 @@ export class RawPermissionStore {
      */
     localApi(command: any, post_data: any): any;
     /**
+     * One command by its name → `{response, changes}`.
+     */
+    run(command: string, params: any): any;
+    /**
      * The state, canonical, unknown fields kept.
      */
     toState(): any;
-    updateUserPermissions(params: any): any;
 }
 
 export function __wbg_reset_state(): void;
+
+export function addUser(state: any, params: any): any;
 
 /**
  * `{"result":"error","message":"Authentication Failed"}`, for API endpoints.
  */
 export function authenticationFailed(): any;
+
+/**
+ * The command table: `[{name, params, writes}]`.
+ */
+export function commandTable(): any;
 
 export function createClientInvite(state: any, params: any): any;
 
@@ -60,18 +60,64 @@ export function deleteUserClient(state: any, params: any): any;
  */
 export function formatResponse(response: any, format: any, command: any): string;
 
+/**
+ * `getPermissionsList()` → the response.
+ */
 export function getPermissionsList(): any;
 
+/**
+ * `getUserPermissions(state, params)` → the response.
+ */
 export function getUserPermissions(state: any, params: any): any;
 
+/**
+ * `getUsers(state, params)` → the response.
+ */
+export function getUsers(state: any, params: any): any;
+
+/**
+ * `getUsersPage(slice, params, totalresults)` → the response.
+ */
+export function getUsersPage(slice: any, params: any, total: any): any;
+
+/**
+ * `hasPermission(state, userId, clientId, permission)`.
+ */
 export function hasPermission(state: any, user_id: any, client_id: any, permission: any): boolean;
 
+/**
+ * `localApi(command, postData, state)` → `{response, state, changes}`.
+ */
 export function localApi(command: any, post_data: any, state: any): any;
+
+/**
+ * `matchKey(text)`: the form emails are matched and searched in.
+ */
+export function matchKey(text: any): string;
 
 /**
  * The 13 names, canonical order.
  */
 export function permissionNames(): Array<any>;
+
+/**
+ * `readPlan(command, params)` → the records the command reads.
+ */
+export function readPlan(command: any, params: any): any;
+
+export function resetPassword(state: any, params: any): any;
+
+/**
+ * `responseFormat(params)`: `"xml"` when `params.responsetype` asks for it, else `"json"`.
+ */
+export function responseFormat(params: any): string;
+
+/**
+ * Registers the wrapper's `StateError` class, which `new StateError(message, path)` builds.
+ */
+export function setErrorClass(_class: Function): void;
+
+export function updateUser(state: any, params: any): any;
 
 export function updateUserPermissions(state: any, params: any): any;
 
@@ -85,34 +131,40 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_rawpermissionstore_free: (a: number, b: number) => void;
+    readonly addUser: (a: any, b: any) => [number, number, number];
     readonly authenticationFailed: () => any;
+    readonly commandTable: () => any;
     readonly createClientInvite: (a: any, b: any) => [number, number, number];
     readonly deleteUserClient: (a: any, b: any) => [number, number, number];
     readonly formatResponse: (a: any, b: any, c: any) => [number, number, number, number];
     readonly getPermissionsList: () => any;
     readonly getUserPermissions: (a: any, b: any) => [number, number, number];
+    readonly getUsers: (a: any, b: any) => [number, number, number];
+    readonly getUsersPage: (a: any, b: any, c: any) => [number, number, number];
     readonly hasPermission: (a: any, b: any, c: any, d: any) => [number, number, number];
     readonly localApi: (a: any, b: any, c: any) => [number, number, number];
+    readonly matchKey: (a: any) => [number, number, number, number];
     readonly permissionNames: () => any;
     readonly rawpermissionstore_applyBatch: (a: number, b: any, c: number) => [number, number, number];
-    readonly rawpermissionstore_createClientInvite: (a: number, b: any) => [number, number, number];
-    readonly rawpermissionstore_deleteUserClient: (a: number, b: any) => [number, number, number];
     readonly rawpermissionstore_fromState: (a: any) => [number, number, number];
-    readonly rawpermissionstore_getUserPermissions: (a: number, b: any) => [number, number, number];
     readonly rawpermissionstore_hasPermission: (a: number, b: any, c: any, d: any) => [number, number, number];
-    readonly rawpermissionstore_hasPermissionIndexed: (a: number, b: number, c: number, d: number) => number;
     readonly rawpermissionstore_localApi: (a: number, b: any, c: any) => [number, number, number];
+    readonly rawpermissionstore_run: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly rawpermissionstore_toState: (a: number) => [number, number, number];
-    readonly rawpermissionstore_updateUserPermissions: (a: number, b: any) => [number, number, number];
+    readonly readPlan: (a: any, b: any) => [number, number, number];
+    readonly resetPassword: (a: any, b: any) => [number, number, number];
+    readonly responseFormat: (a: any) => [number, number];
+    readonly setErrorClass: (a: any) => void;
+    readonly updateUser: (a: any, b: any) => [number, number, number];
     readonly updateUserPermissions: (a: any, b: any) => [number, number, number];
     readonly wasmMemoryBytes: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_drop_slice: (a: number, b: number) => void;
-    readonly __externref_table_alloc: () => number;
     readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_start: () => void;
 }
