@@ -7,8 +7,9 @@
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
 //                                              pkg/deno.mjs, pkg/workerd.mjs (one entry per runtime)
 //   6. tsc declarations                     -> pkg/index.d.ts, .d.mts, .d.cts
-//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin)
-//   8. esbuild                              -> target/demo/ (the `npm start` server and admin page; not published)
+//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin; bundles kysely)
+//   8. esbuild                              -> target/server/ (the `npm start` server, the admin page, and
+//                                              storage.mjs for scripts and tests; not published)
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -114,26 +115,30 @@ for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(j
 
 step("esbuild: pkg/cli.cjs");
 // The CLI requires the package by name (its own CommonJS entry), so the glue and .wasm are not duplicated.
-run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions",
+// It bundles kysely; the native drivers are optional peer dependencies, loaded only for their engine.
+const drivers = ["--external:better-sqlite3", "--external:mysql2"];
+run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions", ...drivers,
   "--banner:js=#!/usr/bin/env node", `--outfile=${join(pkg, "cli.cjs")}`]);
 chmodSync(join(pkg, "cli.cjs"), 0o755);
 
 rmSync(finalPkg, { recursive: true, force: true });
 renameSync(pkg, finalPkg);
 
-step("esbuild: target/demo (server, admin page, sample state)");
-// The server imports the package by name (pkg/node.mjs); the page's import map points it at /pkg/browser.mjs.
-const demo = join(root, "target", `demo-staging-${process.pid}`);
-rmSync(demo, { recursive: true, force: true });
-mkdirSync(join(demo, "public"), { recursive: true });
-run(bin("esbuild"), ["js/demo/server.ts", ...common, "--platform=node", "--format=esm", "--external:whmcs-permissions",
-  `--outfile=${join(demo, "server.mjs")}`]);
-run(bin("esbuild"), ["js/demo/public/app.ts", ...common, "--platform=browser", "--format=esm", "--external:whmcs-permissions",
-  `--outfile=${join(demo, "public", "app.js")}`]);
-for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "demo", "public", file), join(demo, "public", file));
-copyFileSync(join(root, "examples", "sample-state.json"), join(demo, "sample-state.json"));
-rmSync(join(root, "target", "demo"), { recursive: true, force: true });
-renameSync(demo, join(root, "target", "demo"));
+step("esbuild: target/server (server, admin page, storage module, sample state)");
+// The server imports the package by name (pkg/node.mjs) and its npm dependencies from node_modules;
+// the page's import map points `whmcs-permissions` at /pkg/browser.mjs.
+const server = join(root, "target", `server-staging-${process.pid}`);
+rmSync(server, { recursive: true, force: true });
+mkdirSync(join(server, "admin"), { recursive: true });
+const nodeEsm = [...common, "--platform=node", "--format=esm", "--packages=external"];
+run(bin("esbuild"), ["js/server/server.ts", ...nodeEsm, `--outfile=${join(server, "server.mjs")}`]);
+run(bin("esbuild"), ["js/server/storage/index.ts", ...nodeEsm, `--outfile=${join(server, "storage.mjs")}`]);
+run(bin("esbuild"), ["js/admin/app.ts", ...common, "--platform=browser", "--format=esm", "--external:whmcs-permissions",
+  `--outfile=${join(server, "admin", "app.js")}`]);
+for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "admin", file), join(server, "admin", file));
+copyFileSync(join(root, "examples", "sample-state.json"), join(server, "sample-state.json"));
+rmSync(join(root, "target", "server"), { recursive: true, force: true });
+renameSync(server, join(root, "target", "server"));
 
 const gz = (await import("node:zlib")).gzipSync(bytes, { level: 9 }).length;
 step(`done: pkg/whmcs_permissions_bg.wasm ${bytes.length} bytes (${gz} gzip)`);
