@@ -20,13 +20,18 @@ async function load<T>(name: string, url: string): Promise<T> {
   }
 }
 
+/** The better-sqlite3 handle behind a kysely instance (bulk import runs prepared statements on it directly). */
+export const sqliteHandles = new WeakMap<Kysely<Database>, import("better-sqlite3").Database>();
+
 export async function connect(url: DatabaseUrl): Promise<Kysely<Database>> {
   if (url.engine === "sqlite") {
     const Sqlite = await load<typeof import("better-sqlite3")>("better-sqlite3", url.label);
     const database = new Sqlite(url.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     if (url.path !== ":memory:") database.pragma("journal_mode = WAL"); // readers never wait for the writer; several processes share the file
     database.pragma("synchronous = FULL"); // a commit is on disk before the answer
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    sqliteHandles.set(db, database);
+    return db;
   }
   const mysql = await load<typeof import("mysql2")>("mysql2", url.label);
   const pool = mysql.createPool({

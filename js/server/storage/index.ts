@@ -9,9 +9,9 @@ import { localApi, type ApiResponse, type CanonicalState } from "whmcs-permissio
 import { getUsersPage, readPlan } from "../core.js";
 import { migrate, type Engine } from "../migrations/index.js";
 import { adminPage, type AdminPage, type AdminQuery } from "./admin-page.js";
-import { canonical, exportFrom, importInto, countRows, type ImportCounts } from "./bulk.js";
+import { canonicalBulk, exportFrom, importInto, countRows, type ImportCounts } from "./bulk.js";
 import { writeChanges, type AnyChange } from "./changes.js";
-import { connect } from "./drivers.js";
+import { connect, sqliteHandles } from "./drivers.js";
 import { DatabaseUnavailable, isUnavailable } from "./errors.js";
 import { loadPlan, lockFor } from "./plan.js";
 import type { Database } from "./schema.js";
@@ -113,8 +113,8 @@ export class Storage {
 
   /** Validates `raw` with the core, then loads it into empty tables (or replaces what they hold). */
   importState(raw: unknown, { replace = false } = {}): Promise<ImportCounts> {
-    const state = canonical(raw);
-    return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace));
+    const state = canonicalBulk(raw);
+    return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace, sqliteHandles.get(this.db)));
   }
 
   /** Whether no table holds a row. */
