@@ -21,7 +21,7 @@ test("--help prints the usage and exits 0", () => {
   for (const flag of ["--help", "-h"]) {
     const r = cli([flag]);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^Usage: whmcs-permissions <Command> --state FILE/);
+    assert.match(r.stdout, /^Usage: whmcs-permissions <Command> \(--state FILE \| --db URL\)/);
     assert.match(r.stdout, /Exit codes:/);
     assert.equal(r.stderr, "");
   }
@@ -32,7 +32,11 @@ test("bad usage exits 2 with the usage on stderr and touches nothing", () => {
   const text = readFileSync(file, "utf8");
   for (const [args, reason] of [
     [[], /no command given/],
-    [["GetPermissionsList"], /--state FILE is required/],
+    [["GetPermissionsList"], /--state FILE or --db URL is required/],
+    [["GetPermissionsList", "--state", file, "--db", "sqlite:x"], /not both/],
+    [["import", "--db", "sqlite:x"], /import needs one FILE\.json/],
+    [["export"], /export needs --db URL/],
+    [["GetPermissionsList", "--state", file, "--replace"], /--replace is for import/],
     [["GetPermissionsList", "--state"], /--state needs a file name/],
     [["GetPermissionsList", "--state", file, "--frobnicate"], /unknown option --frobnicate/],
     [["UpdateUserPermissions", "DeleteUserClient", "--state", file], /unexpected argument "DeleteUserClient"/],
