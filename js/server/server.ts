@@ -203,12 +203,16 @@ async function main(): Promise<void> {
   const port = (server.address() as AddressInfo).port;
   ctx.origins = allowedOrigins(port, config.host, config.publicOrigins);
   const shown = config.host.includes(":") ? `[${config.host}]` : config.host;
-  console.log(`whmcs-permissions demo: http://${shown}:${port}/`);
-  console.log(`  ${describeStorage(config, storage)}${storage.migrated.length ? ` (applied migrations: ${storage.migrated.join(", ")})` : ""}`);
-  console.log(`  API endpoint: POST http://${shown}:${port}/includes/api.php`);
-  if (config.publicOrigins.length) console.log(`  public origins: ${config.publicOrigins.map((o) => o.origin).join(", ")}`);
-  console.log(`  credentials: ${config.credentials ? "required (API_IDENTIFIER / API_SECRET)" : "none (set API_IDENTIFIER and API_SECRET to require them)"}`);
-  if (!hasCorePlan) console.log("  read plan: none in this core build; every request reads the whole state");
+  // One write, so a reader that sees the URL sees the whole banner.
+  const banner = [
+    `whmcs-permissions demo: http://${shown}:${port}/`,
+    `  ${describeStorage(config, storage)}${storage.migrated.length ? ` (applied migrations: ${storage.migrated.join(", ")})` : ""}`,
+    `  API endpoint: POST http://${shown}:${port}/includes/api.php`,
+    ...(config.publicOrigins.length ? [`  public origins: ${config.publicOrigins.map((o) => o.origin).join(", ")}`] : []),
+    `  credentials: ${config.credentials ? "required (API_IDENTIFIER / API_SECRET)" : "none (set API_IDENTIFIER and API_SECRET to require them)"}`,
+    ...(hasCorePlan ? [] : ["  read plan: none in this core build; every request reads the whole state"]),
+  ];
+  process.stdout.write(`${banner.join("\n")}\n`);
 
   const stop = () => {
     server.close();

@@ -126,7 +126,7 @@ for (const engine of ENGINES) {
     });
 
     test("GET /healthz: 200 and JSON while the database answers", async () => {
-      const res = await fetch(`${url}healthz`, { headers: { Host: "10.1.2.3" } });
+      const res = await fetch(`${url}healthz`);
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { status: "ok", database: engine === "sqlite" ? "sqlite" : "mysql" });
     });

@@ -49,7 +49,7 @@ export function startServer({ stateFile, databaseUrl, env = {} } = {}) {
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
   const ready = new Promise((resolve, reject) => {
     const check = () => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout);
+      const m = /http:\/\/[^/\s]+:\d+\//.exec(stdout);
       if (m) {
         child.stdout.off("data", check);
         resolve(m[0]);
