@@ -34,7 +34,9 @@ interface AdminPage {
 
 let state: CanonicalState | undefined;
 let page: AdminPage | undefined;
-const query = { start: 0, limit: 10, search: "" };
+/** Clients per page: 10, or `?per=N` (1-100) in the page's address. */
+const perPage = Number(new URLSearchParams(location.search).get("per")) || 10;
+const query = { start: 0, limit: Math.min(100, Math.max(1, Math.floor(perPage))), search: "" };
 let credentials: { identifier: string; secret: string } | undefined;
 let busy = false;
 

@@ -35,10 +35,10 @@ export function tempDir(prefix = "whmcs-demo-") {
  * or a database URL, and resolves once it prints its URL. `stop()` ends it
  * and resolves with its exit code.
  */
-export function startServer({ stateFile, databaseUrl, env = {} } = {}) {
+export function startServer({ stateFile, databaseUrl, env = {}, cwd = root } = {}) {
   if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`node scripts/build.mjs\` first`);
   const child = spawn(process.execPath, [serverPath], {
-    cwd: root,
+    cwd,
     env: { ...process.env, PORT: "0", STATE_FILE: stateFile, DATABASE_URL: databaseUrl, API_IDENTIFIER: "", API_SECRET: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
