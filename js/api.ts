@@ -3,22 +3,30 @@
  * core and converts what it throws; no rule lives here.
  */
 import * as core from "../target/js-glue/whmcs_permissions.js";
-import { rethrow } from "./errors.js";
+import { StateError } from "./errors.js";
 import type { PermissionName } from "./generated.js";
 import type {
+  AddUserParams,
   ApiResponse,
+  CommandInfo,
   CreateClientInviteParams,
   DeleteUserClientParams,
   ErrorResponse,
   GetUserPermissionsParams,
+  GetUsersParams,
   Id,
   InitInput,
   Outcome,
   PermissionsResponse,
+  ReadPlan,
+  ResetPasswordParams,
   ResponseFormat,
   State,
   SuccessResponse,
+  UpdateUserParams,
   UpdateUserPermissionsParams,
+  UserIdResponse,
+  UsersResponse,
 } from "./types.js";
 
 let ready = false;
@@ -56,7 +64,7 @@ export function call<T>(f: (c: typeof core) => T): T {
   try {
     return f(core);
   } catch (error) {
-    return rethrow(recover(error));
+    throw recover(error);
   } finally {
     depth--;
   }
@@ -77,13 +85,11 @@ export function recover(error: unknown): unknown {
   loading = undefined;
   try {
     core.initSync({ module });
-    ready = true;
+    instantiated();
   } catch {
     // Where synchronous instantiation is refused, the next `await init()` loads again.
     loading = core.default({ module_or_path: module }).then(
-      () => {
-        ready = true;
-      },
+      () => instantiated(),
       (e: unknown) => {
         loading = undefined;
         throw e;
@@ -102,6 +108,12 @@ export function recover(error: unknown): unknown {
 export function initSync(module: BufferSource | WebAssembly.Module): void {
   if (ready) return;
   core.initSync({ module });
+  instantiated();
+}
+
+/** A new instance is live: hand it the class its state faults are thrown as. */
+function instantiated(): void {
+  core.setErrorClass(StateError);
   ready = true;
 }
 
@@ -113,9 +125,7 @@ export function initSync(module: BufferSource | WebAssembly.Module): void {
 export function initFrom(input: InitInput | undefined, fallback: () => InitInput): Promise<void> {
   if (ready) return Promise.resolve();
   loading ??= core.default({ module_or_path: input ?? fallback() }).then(
-    () => {
-      ready = true;
-    },
+    () => instantiated(),
     (error: unknown) => {
       loading = undefined; // a failed load may be retried
       throw error;
@@ -151,6 +161,67 @@ export function createClientInvite(
   params: CreateClientInviteParams,
 ): Outcome<SuccessResponse | ErrorResponse> {
   return call((c) => c.createClientInvite(state, params));
+}
+
+/**
+ * `AddUser`: append a user with the next id. `password2` is only checked for
+ * presence; hash it yourself when you store the `add_user` change.
+ */
+export function addUser(state: State, params: AddUserParams): Outcome<UserIdResponse | ErrorResponse> {
+  return call((c) => c.addUser(state, params));
+}
+
+/** `UpdateUser`: set a user's first name, last name, email or language. */
+export function updateUser(state: State, params: UpdateUserParams): Outcome<UserIdResponse | ErrorResponse> {
+  return call((c) => c.updateUser(state, params));
+}
+
+/** `ResetPassword`: find the user (by `id`, else `email`); the `reset_password` change says whom to mail. */
+export function resetPassword(state: State, params: ResetPasswordParams): Outcome<SuccessResponse | ErrorResponse> {
+  return call((c) => c.resetPassword(state, params));
+}
+
+/** `GetUsers`: users searched, sorted by id and paged. */
+export function getUsers(state: State, params: GetUsersParams = {}): UsersResponse | ErrorResponse {
+  return call((c) => c.getUsers(state, params));
+}
+
+/**
+ * GetUsers for a backend that pages in its database: `slice` holds exactly
+ * the page's users (by `readPlan(...).users_page`) with their clients and
+ * links, `totalresults` how many users matched. The core renders the page.
+ */
+export function getUsersPage(slice: State, params: GetUsersParams, totalresults: number): UsersResponse | ErrorResponse {
+  return call((c) => c.getUsersPage(slice, params, totalresults));
+}
+
+/**
+ * Which records `command` reads for `params`: what a storage backend loads
+ * into the slice it runs the command on (a valid state). Throws `TypeError`
+ * as `localApi` does for a non-string command or non-object params.
+ */
+export function readPlan(command: string, params: Record<string, unknown>): ReadPlan {
+  return call((c) => c.readPlan(command, params));
+}
+
+/** The form texts are matched and searched in: the whole string's full Unicode lowercase. */
+export function matchKey(text: string): string {
+  return call((c) => c.matchKey(text));
+}
+
+/** The format an API request asks for: `responsetype` `xml` (after PHP trim, any case), else `json`. */
+export function responseFormat(params: Record<string, unknown>): ResponseFormat {
+  return call((c) => c.responseFormat(params)) as ResponseFormat;
+}
+
+let commands: readonly CommandInfo[] | undefined;
+
+/** The nine commands: name, params in WHMCS's order, and whether each can write. */
+export function commandTable(): readonly CommandInfo[] {
+  commands ??= Object.freeze(
+    call((c) => c.commandTable() as CommandInfo[]).map((row) => Object.freeze({ ...row, params: Object.freeze(row.params) })),
+  ) as readonly CommandInfo[];
+  return commands;
 }
 
 /** `GetUserPermissions`: the owner holds all 13; a linked user the link's set. */

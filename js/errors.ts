@@ -1,6 +1,7 @@
 /**
- * Error classes. Their messages come from the Rust core; this file only
- * gives them a class so `instanceof` works.
+ * Error classes. Their messages come from the Rust core, which throws them
+ * itself (`new StateError(message, path)`, registered at instantiation), so
+ * they carry the call's stack.
  */
 
 /**
@@ -17,12 +18,4 @@ export class StateError extends Error {
     this.name = "StateError";
     this.path = path;
   }
-}
-
-/** Rethrows what the core threw, as the wrapper's classes. @internal */
-export function rethrow(error: unknown): never {
-  if (error instanceof Error && error.name === "StateError" && !(error instanceof StateError)) {
-    throw new StateError(error.message, String((error as { path?: unknown }).path ?? "state"));
-  }
-  throw error;
 }

@@ -1,14 +1,23 @@
 /** Everything every entry exports (each entry adds its own `init`). */
 export {
+  addUser,
   authenticationFailed,
+  commandTable,
   createClientInvite,
   deleteUserClient,
   formatResponse,
   getPermissionsList,
   getUserPermissions,
+  getUsers,
+  getUsersPage,
   hasPermission,
   isReady,
   localApi,
+  matchKey,
+  readPlan,
+  resetPassword,
+  responseFormat,
+  updateUser,
   updateUserPermissions,
   wasmMemoryBytes,
 } from "./api.js";

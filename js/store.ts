@@ -3,21 +3,28 @@
  * so each call costs the same however large the state is.
  */
 import * as core from "../target/js-glue/whmcs_permissions.js";
-import { checkReady, call, instanceGeneration, recover } from "./api.js";
-import { PERMISSIONS, type PermissionName } from "./generated.js";
+import { checkReady, call, instanceGeneration } from "./api.js";
+import type { PermissionName } from "./generated.js";
 import type {
+  AddUserParams,
   ApiResponse,
   Change,
+  CommandName,
   CreateClientInviteParams,
   DeleteUserClientParams,
   ErrorResponse,
   GetUserPermissionsParams,
+  GetUsersParams,
   Id,
   PermissionsResponse,
   CanonicalState,
+  ResetPasswordParams,
   State,
   SuccessResponse,
+  UpdateUserParams,
   UpdateUserPermissionsParams,
+  UserIdResponse,
+  UsersResponse,
 } from "./types.js";
 
 /** What a store call returns: the state lives in the store. */
@@ -41,8 +48,6 @@ export interface BatchOutcome {
   /** The index of the first call that answered with an error, or `null`. */
   failedIndex: number | null;
 }
-
-const PERMISSION_INDEX = new Map<unknown, number>(PERMISSIONS.map((name, i) => [name, i]));
 
 /** A raw store of an instance that has been replaced: forget it without touching WebAssembly. */
 function forget(raw: core.RawPermissionStore): void {
@@ -118,20 +123,45 @@ export class PermissionStore {
     return this.#run((store) => store.localApi(command, postData));
   }
 
+  /** Runs one command of the table by its exact WHMCS name. */
+  #command<R extends ApiResponse>(name: CommandName, params: unknown): StoreOutcome<R> {
+    return this.#run((store) => store.run(name, params)) as StoreOutcome<R>;
+  }
+
   updateUserPermissions(params: UpdateUserPermissionsParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    return this.#run((store) => store.updateUserPermissions(params));
+    return this.#command("UpdateUserPermissions", params);
   }
 
   deleteUserClient(params: DeleteUserClientParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    return this.#run((store) => store.deleteUserClient(params));
+    return this.#command("DeleteUserClient", params);
   }
 
   createClientInvite(params: CreateClientInviteParams): StoreOutcome<SuccessResponse | ErrorResponse> {
-    return this.#run((store) => store.createClientInvite(params));
+    return this.#command("CreateClientInvite", params);
+  }
+
+  /** `AddUser` (the email check is an index lookup). */
+  addUser(params: AddUserParams): StoreOutcome<UserIdResponse | ErrorResponse> {
+    return this.#command("AddUser", params);
+  }
+
+  /** `UpdateUser` (the email check is an index lookup). */
+  updateUser(params: UpdateUserParams): StoreOutcome<UserIdResponse | ErrorResponse> {
+    return this.#command("UpdateUser", params);
+  }
+
+  /** `ResetPassword`. */
+  resetPassword(params: ResetPasswordParams): StoreOutcome<SuccessResponse | ErrorResponse> {
+    return this.#command("ResetPassword", params);
   }
 
   getUserPermissions(params: GetUserPermissionsParams): PermissionsResponse | ErrorResponse {
-    return this.#run((store) => store.getUserPermissions(params));
+    return this.#command<PermissionsResponse | ErrorResponse>("GetUserPermissions", params).response;
+  }
+
+  /** `GetUsers`: without `search`, it costs what the page costs, whatever the number of users. */
+  getUsers(params: GetUsersParams = {}): UsersResponse | ErrorResponse {
+    return this.#command<UsersResponse | ErrorResponse>("GetUsers", params).response;
   }
 
   /** `GetPermissionsList` (the same for every state). */
@@ -145,17 +175,6 @@ export class PermissionStore {
    * `TypeError`).
    */
   hasPermission(userId: Id, clientId: Id, permission: PermissionName): boolean {
-    const index = PERMISSION_INDEX.get(permission);
-    // Numbers and a known name cross the boundary as numbers; anything else
-    // takes the general path, where the core parses and reports.
-    if (index !== undefined && typeof userId === "number" && typeof clientId === "number") {
-      const store = this.#store();
-      try {
-        return store.hasPermissionIndexed(userId, clientId, index);
-      } catch (error) {
-        throw recover(error);
-      }
-    }
     return this.#run((store) => store.hasPermission(userId, clientId, permission));
   }
 

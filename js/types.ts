@@ -17,6 +17,13 @@ export type PermissionsInput = string | readonly string[];
 export interface User {
   id: number;
   email?: string;
+  firstname?: string;
+  lastname?: string;
+  language?: string;
+  /** Read by GetUsers when it is a string; never checked. */
+  datecreated?: unknown;
+  /** Read by GetUsers when it is a string; never checked. */
+  validationdata?: unknown;
   [extra: string]: unknown;
 }
 
@@ -91,6 +98,43 @@ export interface CreateClientInviteParams extends CommonParams {
   permissions: PermissionsInput;
 }
 
+/**
+ * `AddUser`. `password2` is checked for presence only: it never appears in
+ * the returned state, a change or a message (hash it yourself when you store the user).
+ */
+export interface AddUserParams extends CommonParams {
+  firstname: string;
+  lastname: string;
+  email: string;
+  password2: string;
+  language?: string;
+}
+
+/** `UpdateUser`: at least one of the four fields. */
+export interface UpdateUserParams extends CommonParams {
+  user_id: Id;
+  firstname?: string;
+  lastname?: string;
+  email?: string;
+  language?: string;
+}
+
+/** `GetUsers`: all optional (defaults: start 0, 25 per page, ascending id). */
+export interface GetUsersParams extends CommonParams {
+  limitstart?: Id;
+  limitnum?: Id;
+  /** `"DESC"` (any case) sorts by id descending. */
+  sorting?: string;
+  /** A prefix of the email, first name, last name or "first last" (case-insensitive). */
+  search?: string;
+}
+
+/** `ResetPassword`: by `id`, or by `email` when no id is sent. */
+export interface ResetPasswordParams extends CommonParams {
+  id?: Id;
+  email?: string;
+}
+
 /** `{"result":"success"}` */
 export interface SuccessResponse {
   result: "success";
@@ -108,8 +152,35 @@ export interface ErrorResponse {
   message: string;
 }
 
+/** `{"result":"success","user_id":"7"}` (AddUser, UpdateUser: the id as a decimal string). */
+export interface UserIdResponse {
+  result: "success";
+  user_id: string;
+}
+
+/** A user in a GetUsers page: `""` where the record has no such text. */
+export interface UserSummary {
+  id: number;
+  firstname: string;
+  lastname: string;
+  email: string;
+  datecreated: string;
+  validationdata: string;
+  /** Every client the user owns or is linked to, by ascending id. */
+  clients: { id: number; isOwner: boolean }[];
+}
+
+/** GetUsers' page. */
+export interface UsersResponse {
+  result: "success";
+  totalresults: number;
+  startnumber: number;
+  numreturned: number;
+  users: UserSummary[];
+}
+
 /** Any response; narrow on `result` before reading `message`. */
-export type ApiResponse = SuccessResponse | PermissionsResponse | ErrorResponse;
+export type ApiResponse = SuccessResponse | PermissionsResponse | UserIdResponse | UsersResponse | ErrorResponse;
 
 /** A link's permissions were replaced. */
 export interface SetPermissionsChange {
@@ -136,8 +207,38 @@ export interface AddInviteChange {
   permissions: PermissionName[];
 }
 
+/** The fields UpdateUser can set. */
+export type UserFieldName = "firstname" | "lastname" | "email" | "language";
+
+/** A user was appended (no password in it: hash `params.password2` yourself). */
+export interface AddUserChange {
+  op: "add_user";
+  user_id: number;
+  user: { id: number; firstname: string; lastname: string; email: string; language?: string };
+}
+
+/** Some of a user's fields changed: only those, old values `null` where the record lacked them. */
+export interface UpdateUserChange {
+  op: "update_user";
+  user_id: number;
+  before: Partial<Record<UserFieldName, string | null>>;
+  after: Partial<Record<UserFieldName, string>>;
+}
+
+/** ResetPassword found the user: send the reset mail. */
+export interface ResetPasswordChange {
+  op: "reset_password";
+  user_id: number;
+}
+
 /** What a successful call changed; narrow on `op`. */
-export type Change = SetPermissionsChange | RemoveLinkChange | AddInviteChange;
+export type Change =
+  | SetPermissionsChange
+  | RemoveLinkChange
+  | AddInviteChange
+  | AddUserChange
+  | UpdateUserChange
+  | ResetPasswordChange;
 
 /** What a command function returns. On an error, `state` is unchanged and `changes` is `[]`. */
 export interface Outcome<R extends ApiResponse = ApiResponse> {
@@ -152,7 +253,45 @@ export type CommandName =
   | "GetPermissionsList"
   | "GetUserPermissions"
   | "DeleteUserClient"
-  | "CreateClientInvite";
+  | "CreateClientInvite"
+  | "AddUser"
+  | "UpdateUser"
+  | "GetUsers"
+  | "ResetPassword";
+
+/** A row of the command table (`COMMANDS`): what the CLI and forms list. */
+export interface CommandInfo {
+  name: CommandName;
+  /** The params it reads, in WHMCS's documented order. */
+  params: string[];
+  /** Whether it can produce changes. */
+  writes: boolean;
+}
+
+/**
+ * The records a command reads for given params (`readPlan`): what a
+ * storage backend loads into the slice it runs the command on.
+ */
+export interface ReadPlan {
+  /** The WHMCS name; `null` for an unknown command (reads nothing, answers "Command Not Found"). */
+  command: CommandName | null;
+  /** Whether the command can write: lock what you read. */
+  writes: boolean;
+  /** Users by id. */
+  users: number[];
+  /** Clients by id, each with its owner (`owner_user_id`). */
+  clients: number[];
+  /** Links by their two ids. */
+  links: { user_id: number; client_id: number }[];
+  /** The users with this email key who own or are linked to the client, with the client and their link. */
+  members_with_email: { client_id: number; email_key: string }[];
+  /** Every user whose email key (`matchKey(email)`) is one of these. */
+  users_with_email: string[];
+  /** The user with the largest id, and a client whose `owner_user_id` is the largest. */
+  max_user_id: boolean;
+  /** GetUsers: page in your database, then call `getUsersPage`. `search` is a match key (a prefix). */
+  users_page: { start: number; limit: number; descending: boolean; search: string | null } | null;
+}
 
 /** `formatResponse` formats, as WHMCS's `responsetype`. */
 export type ResponseFormat = "json" | "xml";

@@ -35,6 +35,7 @@ suite "cargo clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 suite "cargo clippy (wasm32)" cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
 suite "tsc --noEmit" tsc --noEmit -p .
 suite "tsc typed consumers" tsc --noEmit -p tests/types
+suite "types match the core (every vector's outputs)" node tests/types/drift.mjs
 suite "cargo doc (no warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 suite "cargo package: crate contents" crate_contents
 

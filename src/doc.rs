@@ -1,22 +1,37 @@
 //! `Doc`: the view of a host value (a JSON tree natively, a JS value in
-//! WebAssembly) that the core reads states and params through and builds
-//! returned states with.
+//! WebAssembly) that the core reads states, params and responses through,
+//! and builds returned states with.
 //!
 //! The core never converts a whole state into Rust types: it reads the
 //! fields it checks and keeps handles to the records, so unknown fields —
 //! whatever they hold — come back untouched, and a deep or odd extra field
 //! costs nothing.
 
+use std::fmt;
+
 /// What kind of value a [`Doc`] is, the way `typeof` and `Array.isArray`
 /// would see it.
+///
+/// ```
+/// use whmcs_permissions::{Doc, Kind};
+/// assert_eq!(serde_json::json!([1]).kind(), Kind::Array);
+/// assert_eq!(Kind::Null.article(), "null");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// `undefined` (an absent value).
     Undefined,
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool,
+    /// A number (any `f64`, `NaN` included).
     Number,
+    /// A JavaScript `BigInt`.
     BigInt,
+    /// A string.
     String,
+    /// An array (`Array.isArray`).
     Array,
     /// A non-array object (a plain object, a class instance, a proxy).
     Object,
@@ -26,6 +41,10 @@ pub enum Kind {
 
 impl Kind {
     /// How messages name the kind: `got null`, `got an array`.
+    ///
+    /// ```
+    /// assert_eq!(whmcs_permissions::Kind::Array.article(), "an array");
+    /// ```
     pub fn article(self) -> &'static str {
         match self {
             Kind::Undefined => "undefined",
@@ -41,20 +60,42 @@ impl Kind {
     }
 }
 
-use crate::vocabulary::{Permission, PermissionSet};
-
-/// Reading a host value failed: a getter or a proxy trap threw.
+/// Reading a host value failed: a getter or a proxy trap threw. It holds
+/// what the host said.
+///
+/// ```
+/// let e = whmcs_permissions::HostError("boom".into());
+/// assert_eq!(e.to_string(), "boom");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostError(pub String);
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HostError {}
 
 /// A host value the core can read and build.
 ///
 /// Reading methods take `&self`; building methods make new values and never
 /// modify one the caller passed in.
+///
+/// ```
+/// use whmcs_permissions::{Doc, Kind};
+/// let v = serde_json::json!({"id": 7, "tags": ["a"]});
+/// assert_eq!(Doc::get(&v, "id").unwrap().unwrap().as_f64(), Some(7.0));
+/// assert_eq!(Doc::keys(&v).unwrap(), ["id", "tags"]);
+/// ```
 pub trait Doc: Sized + Clone {
+    /// The kind of value this is.
     fn kind(&self) -> Kind;
     /// The number, for `Kind::Number`.
     fn as_f64(&self) -> Option<f64>;
+    /// The boolean, for `Kind::Bool`.
+    fn as_bool(&self) -> Option<bool>;
     /// The string, for `Kind::String`.
     fn as_string(&self) -> Option<String>;
     /// The length, for `Kind::Array`.
@@ -63,6 +104,8 @@ pub trait Doc: Sized + Clone {
     fn array_get(&self, i: usize) -> Result<Self, HostError>;
     /// Property `key` of an object; `None` when absent or undefined.
     fn get(&self, key: &str) -> Result<Option<Self>, HostError>;
+    /// An object's own enumerable string keys, in order.
+    fn keys(&self) -> Result<Vec<String>, HostError>;
 
     /// A new plain object with this object's own enumerable properties, in
     /// order, as data properties (a `__proto__` key stays a plain key).
@@ -70,22 +113,19 @@ pub trait Doc: Sized + Clone {
     /// Sets `key` on an object made by this crate: replaces the value in
     /// place when the key exists, appends it otherwise.
     fn set(&mut self, key: &str, value: Self);
+    /// A new empty object.
     fn new_object() -> Self;
+    /// The host's absent value (`undefined`; `null` in JSON).
+    fn undefined() -> Self;
+    /// A new array of these items.
     fn new_array(items: Vec<Self>) -> Self;
+    /// A new string.
     fn from_str(s: &str) -> Self;
     /// An id (at most 2^53-1, so exact as a JS number).
     fn from_id(id: u64) -> Self;
-    /// The permission this string names exactly, if any (for `Kind::String`).
-    fn as_permission(&self) -> Option<Permission> {
-        self.as_string().and_then(|s| Permission::from_name(&s))
-    }
     /// How the host writes a number (JavaScript's `String(n)`).
     fn number_text(n: f64) -> String {
         crate::render::js_number(n)
-    }
-    /// A new array of permission names in canonical order.
-    fn from_permissions(set: PermissionSet) -> Self {
-        Self::new_array(set.names().map(Self::from_str).collect())
     }
 }
 
@@ -110,6 +150,9 @@ mod json {
         fn as_f64(&self) -> Option<f64> {
             self.as_f64()
         }
+        fn as_bool(&self) -> Option<bool> {
+            self.as_bool()
+        }
         fn as_string(&self) -> Option<String> {
             self.as_str().map(str::to_owned)
         }
@@ -122,6 +165,12 @@ mod json {
         fn get(&self, key: &str) -> Result<Option<Self>, HostError> {
             Ok(self.as_object().and_then(|m| m.get(key)).cloned())
         }
+        fn keys(&self) -> Result<Vec<String>, HostError> {
+            Ok(self
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default())
+        }
         fn copy_object(&self) -> Result<Self, HostError> {
             Ok(Value::Object(self.as_object().cloned().unwrap_or_default()))
         }
@@ -132,6 +181,9 @@ mod json {
         }
         fn new_object() -> Self {
             Value::Object(Map::new())
+        }
+        fn undefined() -> Self {
+            Value::Null
         }
         fn new_array(items: Vec<Self>) -> Self {
             Value::Array(items)

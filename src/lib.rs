@@ -1,10 +1,11 @@
 //! # whmcs_permissions
 //!
-//! The WHMCS 8 user-permission API — `UpdateUserPermissions`,
-//! `GetUserPermissions`, `DeleteUserClient`, `CreateClientInvite`,
-//! `GetPermissionsList` — as a pure function of a state you supply. The same
-//! core runs natively and, compiled to WebAssembly, in browsers, Node, Deno
-//! and Bun, so every runtime gives byte-identical answers.
+//! WHMCS 8's Users API — `UpdateUserPermissions`, `GetUserPermissions`,
+//! `DeleteUserClient`, `CreateClientInvite`, `GetPermissionsList`,
+//! `AddUser`, `UpdateUser`, `GetUsers`, `ResetPassword` — as pure functions
+//! of a state you supply. The same core runs natively and, compiled to
+//! WebAssembly, in browsers, Node, Deno and Bun, so every runtime gives
+//! byte-identical answers.
 //!
 //! ```
 //! use serde_json::json;
@@ -23,12 +24,15 @@
 //! ```
 //!
 //! States and params are read through the [`Doc`] trait; with the default
-//! `json` feature, `serde_json::Value` implements it.
+//! `json` feature, `serde_json::Value` implements it. A storage backend
+//! asks [`read_plan`] which records a command reads, loads that slice of
+//! its database and runs the command on it.
+#![warn(missing_docs)]
 
 mod api;
-pub mod commands;
+mod commands;
 mod doc;
-mod index;
+mod email;
 mod params;
 pub mod render;
 mod response;
@@ -42,17 +46,20 @@ mod vocabulary;
 pub mod wasm;
 
 pub use api::{
-    check_permission, command_arg, create_client_invite, delete_user_client, get_user_permissions,
-    has_permission, holds, local_api, permission_arg, rendered, run, update_user_permissions,
-    CallError, Outcome,
+    add_user, create_client_invite, delete_user_client, get_user_permissions, get_users,
+    get_users_page, has_permission, local_api, read_plan, reset_password, update_user,
+    update_user_permissions, ArgumentError, CallError, Outcome,
 };
-pub use commands::{create_client_invite::is_plausible_email, get_permissions_list, Command};
+pub use commands::{get_permissions_list, Command, LinkKey, MemberQuery, ReadPlan, UsersQuery};
 pub use doc::{Doc, HostError, Kind};
+pub use email::{is_plausible_email, match_key};
 pub use params::{
-    parse_id, parse_id_number, parse_id_str, php_trim, shown_name, ParamsError, PermissionsParam,
-    MAX_ID,
+    given_text, parse_count, parse_id, parse_id_number, parse_id_str, php_trim, shown_name,
+    ParamsError, PermissionsParam, MAX_ID,
 };
-pub use response::{message, Change, Response};
-pub use state::{Client, Invite, InviteSource, Link, Model, Relation, StateError, User};
+pub use response::{
+    message, Change, ClientRef, NewUser, Response, UserField, UserFields, UserSummary, UsersPage,
+};
+pub use state::{StateError, StateErrorKind};
 pub use store::{BatchOutcome, Call, Store};
 pub use vocabulary::{Permission, PermissionSet, PERMISSIONS};

@@ -1,6 +1,8 @@
 //! Reading ids and permission lists the way WHMCS receives them: from a form
 //! post (strings) or JSON (numbers, arrays).
 
+use std::fmt;
+
 use crate::doc::{Doc, HostError, Kind};
 use crate::vocabulary::{Permission, PermissionSet};
 
@@ -42,18 +44,7 @@ pub fn parse_id_number(n: f64) -> Option<u64> {
 /// assert_eq!(parse_id_str("+1"), None);
 /// ```
 pub fn parse_id_str(s: &str) -> Option<u64> {
-    let digits = php_trim(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut value: u64 = 0;
-    for b in digits.bytes() {
-        value = value * 10 + u64::from(b - b'0');
-        if value > MAX_ID {
-            return None;
-        }
-    }
-    (value >= 1).then_some(value)
+    parse_digits(php_trim(s)).filter(|v| *v >= 1)
 }
 
 /// An id param (`user_id`, `client_id`): `None` when it is invalid.
@@ -72,6 +63,7 @@ pub enum PermissionsParam {
     /// Absent, of the wrong type, or nothing left after dropping empty
     /// segments.
     Missing,
+    /// One or more segments were given.
     Given {
         /// The known names, deduplicated.
         known: PermissionSet,
@@ -166,25 +158,117 @@ pub fn shown_name(name: &str) -> String {
 }
 
 /// Why params could not be read at all (thrown as a `TypeError`).
+///
+/// ```
+/// use whmcs_permissions::{Kind, ParamsError};
+/// assert_eq!(ParamsError::NotAnObject(Kind::Array).to_string(), "params must be an object, got an array");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParamsError(pub String);
+pub enum ParamsError {
+    /// The params value is not a (non-array) object.
+    NotAnObject(Kind),
+    /// Reading `params[key]` threw (a getter or a proxy trap).
+    Unreadable {
+        /// The param.
+        key: String,
+        /// What the host threw.
+        reason: HostError,
+    },
+}
+
+impl fmt::Display for ParamsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamsError::NotAnObject(kind) => {
+                write!(f, "params must be an object, got {}", kind.article())
+            }
+            ParamsError::Unreadable { key, reason } => {
+                write!(f, "params.{key} could not be read: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParamsError {}
 
 /// Checks that params is an object (not an array, not null).
-pub fn expect_params_object<D: Doc>(params: &D) -> Result<(), ParamsError> {
+pub(crate) fn expect_params_object<D: Doc>(params: &D) -> Result<(), ParamsError> {
     match params.kind() {
         Kind::Object => Ok(()),
-        other => Err(ParamsError(format!(
-            "params must be an object, got {}",
-            other.article()
-        ))),
+        other => Err(ParamsError::NotAnObject(other)),
     }
 }
 
 /// Reads `params[key]`; a throwing getter becomes a [`ParamsError`].
-pub fn param<D: Doc>(params: &D, key: &str) -> Result<Option<D>, ParamsError> {
-    params
-        .get(key)
-        .map_err(|HostError(e)| ParamsError(format!("params.{key} could not be read: {e}")))
+pub(crate) fn param<D: Doc>(params: &D, key: &str) -> Result<Option<D>, ParamsError> {
+    params.get(key).map_err(|reason| ParamsError::Unreadable {
+        key: key.to_owned(),
+        reason,
+    })
+}
+
+/// A text param as SPEC section 8 reads it: *given* when it is a string
+/// that is not empty after PHP-trim, and then trimmed; anything else
+/// (missing, null, a number, an array) is not given.
+pub(crate) fn text_param<D: Doc>(params: &D, key: &str) -> Result<Option<String>, ParamsError> {
+    Ok(param(params, key)?.and_then(|v| given_text(&v)))
+}
+
+/// A value as a given text: a string, PHP-trimmed, not empty.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::given_text;
+/// assert_eq!(given_text(&json!(" Ana\n")).as_deref(), Some("Ana"));
+/// assert_eq!(given_text(&json!(" \t")), None);
+/// assert_eq!(given_text(&json!(7)), None);
+/// ```
+pub fn given_text<D: Doc>(value: &D) -> Option<String> {
+    if value.kind() != Kind::String {
+        return None;
+    }
+    let text = value.as_string()?;
+    let trimmed = php_trim(&text);
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// A count param (`limitstart`, `limitnum`): a number that is an integer in
+/// `min ..= 2^53-1`, or a PHP-trimmed ASCII digit string with such a value.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::parse_count;
+/// assert_eq!(parse_count(Some(&json!(" 007 ")), 0), Some(7));
+/// assert_eq!(parse_count(Some(&json!(0)), 0), Some(0));
+/// assert_eq!(parse_count(Some(&json!(0)), 1), None);
+/// assert_eq!(parse_count(Some(&json!("-1")), 0), None);
+/// ```
+pub fn parse_count<D: Doc>(value: Option<&D>, min: u64) -> Option<u64> {
+    let value = value?;
+    let n = match value.kind() {
+        Kind::Number => {
+            let n = value.as_f64()?;
+            (n.fract() == 0.0 && n >= 0.0 && n <= MAX_ID as f64).then_some(n as u64)
+        }
+        Kind::String => parse_digits(php_trim(&value.as_string()?)),
+        _ => None,
+    }?;
+    (n >= min).then_some(n)
+}
+
+/// One or more ASCII digits with a value of at most 2^53-1.
+fn parse_digits(digits: &str) -> Option<u64> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for b in digits.bytes() {
+        value = value * 10 + u64::from(b - b'0');
+        if value > MAX_ID {
+            return None;
+        }
+    }
+    Some(value)
 }
 
 #[cfg(test)]

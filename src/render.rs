@@ -1,118 +1,335 @@
 //! Rendering any WHMCS-style response (a tree of objects, arrays, strings,
-//! numbers) as the API's JSON or XML text, so that `formatResponse` gives the
-//! same bytes in every runtime.
+//! numbers, booleans) as the API's JSON or XML text, so that
+//! `formatResponse` gives the same bytes in every runtime.
+//!
+//! The renderer reads the response through [`Doc`], as `JSON.stringify`
+//! sees a value (own enumerable keys in order; `undefined`, functions and
+//! symbols left out of objects and written as `null` in arrays; a bigint
+//! refused), within one set of limits for every build.
 
 use std::fmt::{self, Write};
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use crate::doc::{Doc, HostError, Kind};
+use crate::params::php_trim;
 
-/// Deepest nesting `formatResponse` accepts; responses are two levels deep.
+/// Deepest nesting `formatResponse` accepts; responses are three levels deep.
 pub const MAX_DEPTH: usize = 64;
 
 /// Most values (scalars and containers) `formatResponse` reads from one
 /// response: a bound on its time and memory, whatever an array's length says.
 pub const MAX_VALUES: usize = 1_000_000;
 
-/// A response tree with object keys in insertion order.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    Array(Vec<Value>),
-    Object(Vec<(String, Value)>),
+/// A response format, as WHMCS's `responsetype`.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::render::Format;
+/// assert_eq!(Format::of_params(&json!({"responsetype": " XML\n"})), Format::Xml);
+/// assert_eq!(Format::of_params(&json!({"responsetype": "\u{a0}xml"})), Format::Json);
+/// assert_eq!(Format::from_name("json"), Some(Format::Json));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `application/json`, exactly `JSON.stringify`.
+    Json,
+    /// WHMCS's XML.
+    Xml,
 }
 
-/// Why a value cannot be rendered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RenderError(pub String);
+impl Format {
+    /// `"json"` or `"xml"`, exactly (what `formatResponse` takes).
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "json" => Some(Format::Json),
+            "xml" => Some(Format::Xml),
+            _ => None,
+        }
+    }
 
-impl Value {
-    /// Depth of nesting (a scalar is 0).
-    fn depth(&self) -> usize {
+    /// The format an API request asks for: `responsetype` that is `xml`
+    /// after PHP-trim, in any ASCII case, is XML; anything else (or none)
+    /// is JSON, WHMCS's default.
+    pub fn of_params<D: Doc>(params: &D) -> Format {
+        let wanted = params
+            .get("responsetype")
+            .ok()
+            .flatten()
+            .filter(|v| v.kind() == Kind::String)
+            .and_then(|v| v.as_string());
+        match wanted {
+            Some(t) if php_trim(&t).eq_ignore_ascii_case("xml") => Format::Xml,
+            _ => Format::Json,
+        }
+    }
+
+    /// The format's name.
+    pub fn name(self) -> &'static str {
         match self {
-            Value::Array(items) => 1 + items.iter().map(Value::depth).max().unwrap_or(0),
-            Value::Object(entries) => 1 + entries.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
-            _ => 0,
+            Format::Json => "json",
+            Format::Xml => "xml",
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor(0))
+/// Why a response cannot be rendered (thrown as a `TypeError`).
+///
+/// ```
+/// use whmcs_permissions::{render::RenderError, Kind};
+/// assert_eq!(RenderError::NotAnObject(Kind::Null).to_string(), "response must be an object, got null");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderError {
+    /// The response is not an object.
+    NotAnObject(Kind),
+    /// The format is neither `json` nor `xml`.
+    UnknownFormat,
+    /// The command (for XML's `<action>`) is not a string.
+    CommandNotAString(Kind),
+    /// Containers nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// More than [`MAX_VALUES`] values.
+    TooLarge,
+    /// A bigint, which JSON cannot carry.
+    BigInt,
+    /// Reading the response threw.
+    Unreadable(HostError),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cannot = "response cannot be rendered:";
+        match self {
+            RenderError::NotAnObject(k) => {
+                write!(f, "response must be an object, got {}", k.article())
+            }
+            RenderError::UnknownFormat => f.write_str("format must be \"json\" or \"xml\""),
+            RenderError::CommandNotAString(k) => {
+                write!(f, "command must be a string, got {}", k.article())
+            }
+            RenderError::TooDeep => {
+                write!(f, "{cannot} it is nested deeper than {MAX_DEPTH} levels")
+            }
+            RenderError::TooLarge => write!(f, "{cannot} it holds more than {MAX_VALUES} values"),
+            RenderError::BigInt => write!(f, "{cannot} it holds a bigint"),
+            RenderError::Unreadable(e) => write!(f, "{cannot} {e}"),
+        }
     }
 }
 
-struct ValueVisitor(usize);
+impl std::error::Error for RenderError {}
 
-impl ValueVisitor {
-    fn nested<E: serde::de::Error>(&self) -> Result<ValueVisitor, E> {
-        if self.0 >= MAX_DEPTH {
-            return Err(E::custom(format!(
-                "response is nested deeper than {MAX_DEPTH} levels"
-            )));
-        }
-        Ok(ValueVisitor(self.0 + 1))
+/// Renders a response as the WHMCS API does: JSON exactly as
+/// `JSON.stringify` writes it, or XML — a declaration, a `<whmcsapi>` root
+/// holding `<action>` (the lowercased command, when given) and one element
+/// per key; arrays become repeated elements named by their key.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::render::{format_response, Format};
+/// let r = json!({"result": "success"});
+/// assert_eq!(format_response(&r, Format::Json, None).unwrap(), r#"{"result":"success"}"#);
+/// assert_eq!(format_response(&r, Format::Xml, Some("UpdateUserPermissions")).unwrap(),
+///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n<action>updateuserpermissions</action>\n<result>success</result>\n</whmcsapi>\n");
+/// ```
+pub fn format_response<D: Doc>(
+    response: &D,
+    format: Format,
+    command: Option<&str>,
+) -> Result<String, RenderError> {
+    if response.kind() != Kind::Object {
+        return Err(RenderError::NotAnObject(response.kind()));
     }
+    let mut w = Writer {
+        out: String::new(),
+        budget: MAX_VALUES,
+    };
+    match format {
+        Format::Json => w.json(response, 0)?,
+        Format::Xml => {
+            w.out
+                .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
+            if let Some(command) = command {
+                w.out.push_str("<action>");
+                write_xml_text(&mut w.out, &command.to_lowercase());
+                w.out.push_str("</action>\n");
+            }
+            w.count()?;
+            for (key, value) in entries(response)? {
+                w.xml_element(&key, &value, 1)?;
+            }
+            w.out.push_str("</whmcsapi>\n");
+        }
+    }
+    Ok(w.out)
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for ValueVisitor {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
+/// [`format_response`] with its arguments as the host gave them (what
+/// `formatResponse` in JavaScript takes): `format` must be the string
+/// `"json"` or `"xml"`, `command` a string, null or absent.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::render::{format_response_values, RenderError};
+/// let r = json!({"result": "success"});
+/// assert_eq!(format_response_values(&r, &json!("json"), &json!(null)).unwrap(), r#"{"result":"success"}"#);
+/// assert_eq!(format_response_values(&r, &json!("JSON"), &json!(null)), Err(RenderError::UnknownFormat));
+/// ```
+pub fn format_response_values<D: Doc>(
+    response: &D,
+    format: &D,
+    command: &D,
+) -> Result<String, RenderError> {
+    if response.kind() != Kind::Object {
+        return Err(RenderError::NotAnObject(response.kind()));
     }
+    let format = format
+        .as_string()
+        .filter(|_| format.kind() == Kind::String)
+        .and_then(|f| Format::from_name(&f));
+    let command = match command.kind() {
+        Kind::Undefined | Kind::Null => None,
+        Kind::String => command.as_string(),
+        other => return Err(RenderError::CommandNotAString(other)),
+    };
+    format_response(
+        response,
+        format.ok_or(RenderError::UnknownFormat)?,
+        command.as_deref(),
+    )
 }
 
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a response value (object, array, string, number, boolean or null)")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Number(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = self.nested()?;
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(ValueVisitor(inner.0))? {
-            items.push(v);
+/// An object's entries as `JSON.stringify` sees them: values that are
+/// `undefined`, functions or symbols are left out.
+fn entries<D: Doc>(object: &D) -> Result<Vec<(String, D)>, RenderError> {
+    let mut out = Vec::new();
+    for key in object.keys().map_err(RenderError::Unreadable)? {
+        let value = object.get(&key).map_err(RenderError::Unreadable)?;
+        if let Some(value) = value.filter(|v| v.kind() != Kind::Other) {
+            out.push((key, value));
         }
-        Ok(Value::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = self.nested()?;
-        let mut entries: Vec<(String, Value)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(ValueVisitor(inner.0))?;
-            entries.push((key, value));
+    Ok(out)
+}
+
+/// Text being rendered, with the values still allowed.
+struct Writer {
+    out: String,
+    budget: usize,
+}
+
+impl Writer {
+    fn count(&mut self) -> Result<(), RenderError> {
+        self.budget = self.budget.checked_sub(1).ok_or(RenderError::TooLarge)?;
+        Ok(())
+    }
+
+    /// Enters a container at `depth`; its elements are at `depth + 1`.
+    fn nest(depth: usize) -> Result<usize, RenderError> {
+        if depth >= MAX_DEPTH {
+            Err(RenderError::TooDeep)
+        } else {
+            Ok(depth + 1)
         }
-        Ok(Value::Object(entries))
+    }
+
+    fn array_items<D: Doc>(&self, array: &D) -> Result<usize, RenderError> {
+        let len = array.array_len().map_err(RenderError::Unreadable)?;
+        if len > self.budget {
+            return Err(RenderError::TooLarge);
+        }
+        Ok(len)
+    }
+
+    fn scalar<D: Doc>(&mut self, value: &D) -> Result<(), RenderError> {
+        match value.kind() {
+            Kind::Null | Kind::Undefined | Kind::Other => self.out.push_str("null"),
+            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            }),
+            Kind::Number => write_number::<D>(&mut self.out, value.as_f64().unwrap_or(f64::NAN)),
+            Kind::BigInt => return Err(RenderError::BigInt),
+            Kind::String => {
+                write_json_string(&mut self.out, &value.as_string().unwrap_or_default())
+            }
+            Kind::Array | Kind::Object => {}
+        }
+        Ok(())
+    }
+
+    fn json<D: Doc>(&mut self, value: &D, depth: usize) -> Result<(), RenderError> {
+        self.count()?;
+        match value.kind() {
+            Kind::Array => {
+                let inner = Self::nest(depth)?;
+                let len = self.array_items(value)?;
+                self.out.push('[');
+                for i in 0..len {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    let item = value.array_get(i).map_err(RenderError::Unreadable)?;
+                    self.json(&item, inner)?;
+                }
+                self.out.push(']');
+            }
+            Kind::Object => {
+                let inner = Self::nest(depth)?;
+                self.out.push('{');
+                for (i, (key, item)) in entries(value)?.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    write_json_string(&mut self.out, key);
+                    self.out.push(':');
+                    self.json(item, inner)?;
+                }
+                self.out.push('}');
+            }
+            _ => self.scalar(value)?,
+        }
+        Ok(())
+    }
+
+    fn xml_element<D: Doc>(
+        &mut self,
+        key: &str,
+        value: &D,
+        depth: usize,
+    ) -> Result<(), RenderError> {
+        self.count()?;
+        if value.kind() == Kind::Array {
+            let inner = Self::nest(depth)?;
+            for i in 0..self.array_items(value)? {
+                let item = value.array_get(i).map_err(RenderError::Unreadable)?;
+                self.xml_element(key, &item, inner)?;
+            }
+            return Ok(());
+        }
+        let name = xml_name(key);
+        let _ = write!(self.out, "<{name}>");
+        match value.kind() {
+            Kind::Null | Kind::Undefined | Kind::Other => {}
+            Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            }),
+            Kind::Number => write_number::<D>(&mut self.out, value.as_f64().unwrap_or(f64::NAN)),
+            Kind::BigInt => return Err(RenderError::BigInt),
+            Kind::String => write_xml_text(&mut self.out, &value.as_string().unwrap_or_default()),
+            Kind::Object => {
+                let inner = Self::nest(depth)?;
+                self.out.push('\n');
+                for (k, v) in entries(value)? {
+                    self.xml_element(&k, &v, inner)?;
+                }
+            }
+            Kind::Array => {} // expanded into repeated elements above
+        }
+        let _ = writeln!(self.out, "</{name}>");
+        Ok(())
     }
 }
 
@@ -166,67 +383,17 @@ pub fn js_number(n: f64) -> String {
     out
 }
 
-/// How numbers are written: JSON and XML want JavaScript's `String(n)`.
-/// In WebAssembly the host formats them (exact by definition, and it keeps
-/// float formatting out of the binary); natively [`js_number`] does.
-pub type NumberText<'a> = &'a dyn Fn(f64) -> String;
-
-fn write_number(out: &mut String, n: f64, text: NumberText) {
+/// Writes a number as JavaScript's `String(n)` (`null` when not finite,
+/// as JSON.stringify does). Integers are written here; other numbers by the
+/// host ([`Doc::number_text`]: exact by definition in JavaScript, and it keeps
+/// float formatting out of the WebAssembly binary).
+fn write_number<D: Doc>(out: &mut String, n: f64) {
     if !n.is_finite() {
-        out.push_str("null"); // as JSON.stringify does
+        out.push_str("null");
     } else if n == n.trunc() && n.abs() < 9_007_199_254_740_992.0 {
         let _ = write!(out, "{}", n as i64);
     } else {
-        out.push_str(&text(n));
-    }
-}
-
-/// JSON text exactly as `JSON.stringify` writes it (no spaces).
-///
-/// ```
-/// use whmcs_permissions::render::{to_json, Value};
-/// let v = Value::Object(vec![("result".into(), Value::String("success".into()))]);
-/// assert_eq!(to_json(&v), r#"{"result":"success"}"#);
-/// ```
-pub fn to_json(value: &Value) -> String {
-    to_json_with(value, &js_number)
-}
-
-/// [`to_json`] with the host's number formatting.
-pub fn to_json_with(value: &Value, text: NumberText) -> String {
-    let mut out = String::new();
-    write_json(&mut out, value, text);
-    out
-}
-
-fn write_json(out: &mut String, value: &Value, text: NumberText) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, *n, text),
-        Value::String(s) => write_json_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, item, text);
-            }
-            out.push(']');
-        }
-        Value::Object(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(out, key);
-                out.push(':');
-                write_json(out, item, text);
-            }
-            out.push('}');
-        }
+        out.push_str(&D::number_text(n));
     }
 }
 
@@ -248,72 +415,6 @@ fn write_json_string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// XML text in the WHMCS API's shape: a declaration, a `<whmcsapi>` root
-/// holding `<action>` (the lowercased command, when given) and one element
-/// per key; arrays become repeated elements named by their key.
-///
-/// ```
-/// use whmcs_permissions::render::{to_xml, Value};
-/// let v = Value::Object(vec![("result".into(), Value::String("success".into()))]);
-/// assert_eq!(to_xml(&v, Some("UpdateUserPermissions")).unwrap(),
-///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n<action>updateuserpermissions</action>\n<result>success</result>\n</whmcsapi>\n");
-/// ```
-pub fn to_xml(value: &Value, command: Option<&str>) -> Result<String, RenderError> {
-    to_xml_with(value, command, &js_number)
-}
-
-/// [`to_xml`] with the host's number formatting.
-pub fn to_xml_with(
-    value: &Value,
-    command: Option<&str>,
-    text: NumberText,
-) -> Result<String, RenderError> {
-    let Value::Object(entries) = value else {
-        return Err(RenderError("a response must be an object".into()));
-    };
-    if value.depth() > MAX_DEPTH {
-        return Err(RenderError(format!(
-            "response is nested deeper than {MAX_DEPTH} levels"
-        )));
-    }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
-    if let Some(command) = command {
-        out.push_str("<action>");
-        write_xml_text(&mut out, &command.to_lowercase());
-        out.push_str("</action>\n");
-    }
-    for (key, item) in entries {
-        write_xml_element(&mut out, key, item, text);
-    }
-    out.push_str("</whmcsapi>\n");
-    Ok(out)
-}
-
-fn write_xml_element(out: &mut String, key: &str, value: &Value, text: NumberText) {
-    if let Value::Array(items) = value {
-        for item in items {
-            write_xml_element(out, key, item, text);
-        }
-        return;
-    }
-    let name = xml_name(key);
-    let _ = write!(out, "<{name}>");
-    match value {
-        Value::Null => {}
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, *n, text),
-        Value::String(s) => write_xml_text(out, s),
-        Value::Object(entries) => {
-            out.push('\n');
-            for (k, v) in entries {
-                write_xml_element(out, k, v, text);
-            }
-        }
-        Value::Array(_) => {} // expanded into repeated elements above
-    }
-    let _ = writeln!(out, "</{name}>");
 }
 
 /// A key as an XML element name: characters XML 1.0 does not allow in a
@@ -382,7 +483,7 @@ mod tests {
             5e-324,
             1.7976931348623157e308,
         ] {
-            write_number(&mut s, n, &js_number);
+            write_number::<serde_json::Value>(&mut s, n);
             s.push(' ');
         }
         assert_eq!(
@@ -393,21 +494,12 @@ mod tests {
 
     #[test]
     fn xml_escapes_and_repeats_arrays() {
-        let v = Value::Object(vec![
-            ("result".into(), Value::String("error".into())),
-            ("message".into(), Value::String("a<b & \"c\"\u{1}".into())),
-            (
-                "permissions".into(),
-                Value::Object(vec![(
-                    "permission".into(),
-                    Value::Array(vec![
-                        Value::String("profile".into()),
-                        Value::String("orders".into()),
-                    ]),
-                )]),
-            ),
-        ]);
-        let xml = to_xml(&v, None).unwrap();
+        let v = serde_json::json!({
+            "result": "error",
+            "message": "a<b & \"c\"\u{1}",
+            "permissions": {"permission": ["profile", "orders"]}
+        });
+        let xml = format_response(&v, Format::Xml, None).unwrap();
         assert!(xml.contains("<message>a&lt;b &amp; &quot;c&quot;\u{FFFD}</message>"));
         assert!(xml.contains("<permissions>\n<permission>profile</permission>\n<permission>orders</permission>\n</permissions>"));
     }
@@ -419,5 +511,27 @@ mod tests {
         assert_eq!(xml_name(""), "_");
         assert_eq!(xml_name("été·x"), "été·x");
         assert_eq!(xml_name("a:b"), "a_b");
+    }
+
+    #[test]
+    fn limits_hold_in_every_build() {
+        let mut deep = serde_json::json!(1);
+        for _ in 0..MAX_DEPTH {
+            deep = serde_json::json!([deep]);
+        }
+        let r = serde_json::json!({"x": deep});
+        assert_eq!(
+            format_response(&r, Format::Json, None),
+            Err(RenderError::TooDeep)
+        );
+        assert_eq!(
+            format_response(&r, Format::Xml, None),
+            Err(RenderError::TooDeep)
+        );
+        let ok = serde_json::json!({"users": [{"clients": [{"id": 1, "isOwner": true}]}]});
+        assert_eq!(
+            format_response(&ok, Format::Xml, None).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n<users>\n<clients>\n<id>1</id>\n<isOwner>true</isOwner>\n</clients>\n</users>\n</whmcsapi>\n"
+        );
     }
 }

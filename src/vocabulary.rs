@@ -90,18 +90,22 @@ impl PermissionSet {
         self.0
     }
 
+    /// Adds a permission.
     pub fn insert(&mut self, p: Permission) {
         self.0 |= 1 << p.0;
     }
 
+    /// Whether the set holds `p`.
     pub fn contains(self, p: Permission) -> bool {
         self.0 & (1 << p.0) != 0
     }
 
+    /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
+    /// How many permissions the set holds.
     pub fn len(self) -> usize {
         self.0.count_ones() as usize
     }

@@ -1,56 +1,60 @@
 //! `CreateClientInvite`: invite an email address to a client.
 
-use super::invalid_permission;
-use crate::doc::{Doc, Kind};
-use crate::params::{param, parse_id, php_trim, ParamsError, PermissionsParam};
+use super::{invalid_permission, Applied, MemberQuery, ReadPlan};
+use crate::doc::Doc;
+use crate::email::{is_plausible_email, match_key};
+use crate::params::{param, parse_id, text_param, ParamsError, PermissionsParam};
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
-
-/// Longest email address accepted, in code points.
-pub const MAX_EMAIL_CHARS: usize = 254;
+use crate::vocabulary::PermissionSet;
 
 /// The parsed params of `CreateClientInvite`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CreateClientInvite {
+pub(super) struct CreateClientInvite {
     /// The PHP-trimmed email; `None` when missing, not a string or empty.
-    pub email: Option<String>,
-    pub client_id: Option<u64>,
-    pub permissions: PermissionsParam,
+    email: Option<String>,
+    client_id: Option<u64>,
+    permissions: PermissionsParam,
 }
 
 impl CreateClientInvite {
     pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
-        let email = param(params, "email")?
-            .filter(|v| v.kind() == Kind::String)
-            .and_then(|v| v.as_string())
-            .map(|s| php_trim(&s).to_owned())
-            .filter(|s| !s.is_empty());
         Ok(CreateClientInvite {
-            email,
+            email: text_param(params, "email")?,
             client_id: parse_id(param(params, "client_id")?.as_ref()),
             permissions: PermissionsParam::from_param(param(params, "permissions")?.as_ref()),
         })
     }
 
-    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> (Response, Vec<Change>) {
+    /// The client with its owner, and the users with that email who belong to it.
+    pub fn reads(&self, plan: &mut ReadPlan) {
+        plan.clients.extend(self.client_id);
+        if let (Some(client_id), Some(email)) = (self.client_id, &self.email) {
+            plan.members_with_email.push(MemberQuery {
+                client_id,
+                email_key: match_key(email),
+            });
+        }
+    }
+
+    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> Applied<D> {
         match self.check(model) {
-            Err(response) => (response, Vec::new()),
+            Err(response) => Applied::answer(response),
             Ok((client_id, email, permissions)) => {
-                model.add_invite(client_id, email.clone(), permissions);
-                let change = Change::AddInvite {
-                    client_id,
-                    email,
-                    permissions,
-                };
-                (Response::Success, vec![change])
+                let undo = model.add_invite(client_id, email.clone(), permissions);
+                Applied {
+                    response: Response::Success,
+                    changes: vec![Change::AddInvite {
+                        client_id,
+                        email,
+                        permissions,
+                    }],
+                    undo: Some(undo),
+                }
             }
         }
     }
 
-    fn check<D: Doc>(
-        &self,
-        model: &Model<D>,
-    ) -> Result<(u64, String, crate::PermissionSet), Response> {
+    fn check<D: Doc>(&self, model: &Model<D>) -> Result<(u64, String, PermissionSet), Response> {
         let email = self
             .email
             .as_ref()
@@ -69,7 +73,11 @@ impl CreateClientInvite {
         else {
             return Err(Response::error(message::PERMISSIONS_REQUIRED));
         };
-        if is_associated(model, client_id, email) {
+        let associated = model
+            .users_with_email(&match_key(email))
+            .iter()
+            .any(|user| model.relation(user.id, client_id) != Relation::None);
+        if associated {
             return Err(Response::error(message::ALREADY_ASSOCIATED));
         }
         if let Some(name) = first_unknown {
@@ -77,36 +85,4 @@ impl CreateClientInvite {
         }
         Ok((client_id, email.clone(), *known))
     }
-}
-
-/// One `@`, a non-empty local part, a dotted domain with no empty label, no
-/// whitespace, at most 254 code points.
-///
-/// ```
-/// use whmcs_permissions::is_plausible_email;
-/// assert!(is_plausible_email("c@example.com"));
-/// assert!(!is_plausible_email("c@example"));
-/// assert!(!is_plausible_email("c@example..com"));
-/// assert!(!is_plausible_email("c d@example.com"));
-/// ```
-pub fn is_plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && domain.split('.').all(|label| !label.is_empty())
-        && !email.chars().any(char::is_whitespace)
-        && email.chars().count() <= MAX_EMAIL_CHARS
-}
-
-/// Whether a user with this email (Unicode-lowercased on both sides) owns
-/// or is linked to the client.
-fn is_associated<D: Doc>(model: &Model<D>, client_id: u64, email: &str) -> bool {
-    let wanted = email.to_lowercase();
-    model.users.iter().any(|user| {
-        user.email().is_some_and(|e| e.to_lowercase() == wanted)
-            && model.relation(user.id, client_id) != Relation::None
-    })
 }

@@ -1,15 +1,14 @@
 //! `DeleteUserClient`: remove a user's access to a client.
 
-use super::UserClient;
+use super::{Applied, UserClient};
 use crate::doc::Doc;
 use crate::params::ParamsError;
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
 
 /// The parsed params of `DeleteUserClient`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeleteUserClient {
-    pub ids: UserClient,
+pub(super) struct DeleteUserClient {
+    ids: UserClient,
 }
 
 impl DeleteUserClient {
@@ -20,22 +19,25 @@ impl DeleteUserClient {
     }
 
     /// The owner cannot be removed; a linked user's link is.
-    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> (Response, Vec<Change>) {
+    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> Applied<D> {
         let (user_id, client_id) = match self.ids.resolve(model) {
             Ok(ids) => ids,
-            Err(response) => return (response, Vec::new()),
+            Err(response) => return Applied::answer(response),
         };
         match model.relation(user_id, client_id) {
-            Relation::Owner => (Response::error(message::CANNOT_REMOVE_OWNER), Vec::new()),
-            Relation::None => (Response::error(message::NOT_ASSOCIATED), Vec::new()),
+            Relation::Owner => Applied::answer(Response::error(message::CANNOT_REMOVE_OWNER)),
+            Relation::None => Applied::answer(Response::error(message::NOT_ASSOCIATED)),
             Relation::Linked(before) => {
-                model.remove_link(user_id, client_id);
-                let change = Change::RemoveLink {
-                    user_id,
-                    client_id,
-                    before,
-                };
-                (Response::Success, vec![change])
+                let undo = model.remove_link(user_id, client_id);
+                Applied {
+                    response: Response::Success,
+                    changes: vec![Change::RemoveLink {
+                        user_id,
+                        client_id,
+                        before,
+                    }],
+                    undo,
+                }
             }
         }
     }

@@ -8,9 +8,8 @@ use crate::state::{Model, Relation};
 use crate::vocabulary::PermissionSet;
 
 /// The parsed params of `GetUserPermissions`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GetUserPermissions {
-    pub ids: UserClient,
+pub(super) struct GetUserPermissions {
+    ids: UserClient,
 }
 
 impl GetUserPermissions {

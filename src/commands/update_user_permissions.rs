@@ -1,16 +1,15 @@
 //! `UpdateUserPermissions`: replace a linked user's permissions on a client.
 
-use super::{invalid_permission, UserClient};
+use super::{invalid_permission, Applied, UserClient};
 use crate::doc::Doc;
 use crate::params::{param, ParamsError, PermissionsParam};
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
 
 /// The parsed params of `UpdateUserPermissions`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UpdateUserPermissions {
-    pub ids: UserClient,
-    pub permissions: PermissionsParam,
+pub(super) struct UpdateUserPermissions {
+    ids: UserClient,
+    permissions: PermissionsParam,
 }
 
 impl UpdateUserPermissions {
@@ -22,38 +21,41 @@ impl UpdateUserPermissions {
     }
 
     /// Checks in WHMCS order; on success replaces the link's permissions.
-    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> (Response, Vec<Change>) {
+    pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> Applied<D> {
         let (user_id, client_id) = match self.ids.resolve(model) {
             Ok(ids) => ids,
-            Err(response) => return (response, Vec::new()),
+            Err(response) => return Applied::answer(response),
         };
         let relation = model.relation(user_id, client_id);
         if relation == Relation::Owner {
-            return (Response::error(message::CANNOT_SET_ON_OWNER), Vec::new());
+            return Applied::answer(Response::error(message::CANNOT_SET_ON_OWNER));
         }
         let PermissionsParam::Given {
             known,
             first_unknown,
         } = &self.permissions
         else {
-            return (Response::error(message::MISSING_PERMISSIONS), Vec::new());
+            return Applied::answer(Response::error(message::MISSING_PERMISSIONS));
         };
         let Relation::Linked(before) = relation else {
-            return (Response::error(message::NOT_ASSOCIATED), Vec::new());
+            return Applied::answer(Response::error(message::NOT_ASSOCIATED));
         };
         if let Some(name) = first_unknown {
-            return (invalid_permission(name), Vec::new());
+            return Applied::answer(invalid_permission(name));
         }
         if before == *known {
-            return (Response::Success, Vec::new());
+            return Applied::answer(Response::Success);
         }
-        model.set_link_permissions(user_id, client_id, *known);
-        let change = Change::SetPermissions {
-            user_id,
-            client_id,
-            before,
-            after: *known,
-        };
-        (Response::Success, vec![change])
+        let undo = model.set_link_permissions(user_id, client_id, *known);
+        Applied {
+            response: Response::Success,
+            changes: vec![Change::SetPermissions {
+                user_id,
+                client_id,
+                before,
+                after: *known,
+            }],
+            undo,
+        }
     }
 }

@@ -26,6 +26,10 @@ function invoke(api, file, c) {
     case "deleteUserClient":
     case "createClientInvite":
     case "getUserPermissions":
+    case "addUser":
+    case "updateUser":
+    case "resetPassword":
+    case "getUsers":
       result = api[c.call](state, params);
       break;
     case "getPermissionsList":
@@ -36,6 +40,9 @@ function invoke(api, file, c) {
       break;
     case "hasPermission":
       result = api.hasPermission(state, ...clone(c.args));
+      break;
+    case "formatResponse":
+      result = api.formatResponse(...clone(c.args));
       break;
     default:
       throw new Error(`unknown call ${c.call}`);
@@ -123,8 +130,13 @@ export function viaStore(api) {
     deleteUserClient: (state, params) => outcome(state, (s) => s.deleteUserClient(params)),
     createClientInvite: (state, params) => outcome(state, (s) => s.createClientInvite(params)),
     getUserPermissions: (state, params) => withStore(state, (s) => s.getUserPermissions(params)),
+    addUser: (state, params) => outcome(state, (s) => s.addUser(params)),
+    updateUser: (state, params) => outcome(state, (s) => s.updateUser(params)),
+    resetPassword: (state, params) => outcome(state, (s) => s.resetPassword(params)),
+    getUsers: (state, params) => withStore(state, (s) => s.getUsers(params)),
     getPermissionsList: () => api.getPermissionsList(),
     localApi: (command, postData, state) => outcome(state, (s) => s.localApi(command, postData)),
     hasPermission: (state, userId, clientId, permission) => withStore(state, (s) => s.hasPermission(userId, clientId, permission)),
+    formatResponse: (...args) => api.formatResponse(...args),
   };
 }

@@ -9,6 +9,16 @@ import {
   init,
   localApi,
   updateUserPermissions,
+  addUser,
+  updateUser,
+  getUsers,
+  getUsersPage,
+  resetPassword,
+  readPlan,
+  matchKey,
+  responseFormat,
+  commandTable,
+  type ReadPlan,
   type ApiResponse,
   type Change,
   type PermissionName,
@@ -45,6 +55,15 @@ for (const change of out.changes) {
     case "add_invite":
       console.log(change.email, change.permissions);
       break;
+    case "add_user":
+      console.log(change.user.email, change.user.language ?? "(none)");
+      break;
+    case "update_user":
+      console.log(change.before.email ?? null, change.after.firstname);
+      break;
+    case "reset_password":
+      console.log(change.user_id);
+      break;
     default: {
       const never: never = change;
       console.log(never);
@@ -68,3 +87,26 @@ try {
   if (e instanceof StateError) console.log(e.path);
 }
 console.log(names, first, canOrder, json, xml, changes);
+
+// The Users commands of SPEC section 8.
+const added = addUser(state, { firstname: "Ana", lastname: "Lee", email: "ana@example.com", password2: "s3cret" });
+if (added.response.result === "success") {
+  const id: string = added.response.user_id;
+  console.log(id);
+}
+const updated = updateUser(added.state, { user_id: 7, email: "ana@example.org" });
+console.log(updated.changes.length);
+const page = getUsers(state, { limitnum: 10, sorting: "DESC", search: "ana" });
+if (page.result === "success") {
+  for (const u of page.users) console.log(u.id, u.email, u.clients.map((c) => c.isOwner));
+  const total: number = page.totalresults;
+  console.log(total, page.startnumber, page.numreturned);
+}
+const reset = resetPassword(state, { email: "ana@example.com" });
+console.log(reset.response.result);
+const plan: ReadPlan = readPlan("UpdateUserPermissions", { user_id: 2, client_id: 1, permissions: "profile" });
+const wanted: number[] = plan.users;
+console.log(wanted, plan.users_page?.limit, matchKey("ÄNNE"), responseFormat({ responsetype: "xml" }));
+const sliced = getUsersPage({ users: [], clients: [] }, {}, 0);
+console.log(sliced.result);
+for (const row of commandTable()) console.log(row.name, row.params.join(","), row.writes);

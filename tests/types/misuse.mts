@@ -1,7 +1,7 @@
 // Deliberately wrong uses: each line below must fail to compile. tsc reports
 // an unused `@ts-expect-error` as an error, so this file proves the types
 // catch these mistakes.
-import { hasPermission, updateUserPermissions, type Change, type State } from "whmcs-permissions";
+import { addUser, getUsers, hasPermission, updateUserPermissions, type Change, type State } from "whmcs-permissions";
 
 // @ts-expect-error a state must have `users`
 const noUsers: State = { clients: [] };
@@ -27,4 +27,18 @@ updateUserPermissions(state, { user_id: 1, client_id: 1 });
 // @ts-expect-error permission names inside the state are the 13
 const badLink: State = { users: [], clients: [], user_clients: [{ user_id: 1, client_id: 1, permissions: ["profiles"] }] };
 
-console.log(noUsers, bad, badLink);
+// @ts-expect-error AddUser needs a password2
+addUser(state, { firstname: "A", lastname: "B", email: "a@b.co" });
+
+const added = addUser(state, { firstname: "A", lastname: "B", email: "a@b.co", password2: "x" });
+// @ts-expect-error `user_id` exists only once `result` is narrowed to "success"
+console.log(added.response.user_id);
+
+const page = getUsers(state);
+// @ts-expect-error `users` exists only once `result` is narrowed to "success"
+console.log(page.users);
+
+// @ts-expect-error an add_user change's record has an email
+const badChange: Change = { op: "add_user", user_id: 1, user: { id: 1, firstname: "A", lastname: "B" } };
+
+console.log(noUsers, bad, badLink, badChange);

@@ -1,0 +1,416 @@
+//! The state model: users, clients with their owner, user-client links and
+//! invites, indexed for O(1) lookups, and the changes commands make to it.
+//!
+//! [`validate`] reads a host state into a model (whole and eager, with
+//! paths in its errors); [`render`] turns a model back into a host state.
+//! A model keeps a handle to every record, so a returned state carries
+//! unknown fields untouched.
+
+mod index;
+mod render;
+pub(crate) mod validate;
+
+use std::cell::OnceCell;
+
+use crate::doc::Doc;
+use crate::email::match_key;
+use crate::vocabulary::PermissionSet;
+use index::{hash_text, pair, Groups, HashMulti, SlotIndex};
+
+pub use validate::{StateError, StateErrorKind};
+
+/// A user (`tblusers`). Text fields are read from `doc` when a command
+/// needs them: most calls never do, and decoding every user's email on
+/// every call would cost more than the rest of validation.
+#[derive(Clone, Debug)]
+pub(crate) struct User<D> {
+    pub id: u64,
+    pub doc: D,
+}
+
+impl<D: Doc> User<D> {
+    /// A text field (validated to be a string when present).
+    pub fn text(&self, field: &str) -> Option<String> {
+        self.doc
+            .get(field)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_string())
+    }
+
+    pub fn email(&self) -> Option<String> {
+        self.text("email")
+    }
+}
+
+/// A client account (`tblclients`) and the user who owns it.
+#[derive(Clone, Debug)]
+pub(crate) struct Client<D> {
+    pub id: u64,
+    pub owner_user_id: u64,
+    pub doc: D,
+}
+
+/// A user's access to a client (`tblusers_clients`). `user` and `client`
+/// are indexes into [`Model::users`] and [`Model::clients`].
+#[derive(Clone, Debug)]
+pub(crate) struct Link<D> {
+    pub user: u32,
+    pub client: u32,
+    pub permissions: PermissionSet,
+    pub doc: D,
+}
+
+/// A pending invitation for an email address to a client.
+#[derive(Clone, Debug)]
+pub(crate) struct Invite<D> {
+    pub client_id: u64,
+    pub permissions: PermissionSet,
+    /// The host's record, or the email of an invite this crate created.
+    pub source: InviteSource<D>,
+}
+
+/// Where an invite came from.
+#[derive(Clone, Debug)]
+pub(crate) enum InviteSource<D> {
+    /// A record of the host's state.
+    State(D),
+    /// Created by `CreateClientInvite`, with this (trimmed) email.
+    Created(String),
+}
+
+/// Who a user is to a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Relation {
+    Owner,
+    Linked(PermissionSet),
+    None,
+}
+
+/// How to undo one change to a [`Model`] (the store keeps a journal of
+/// these while a batch runs).
+#[derive(Clone, Debug)]
+pub(crate) enum Undo<D> {
+    Permissions { slot: usize, before: PermissionSet },
+    Link { slot: usize, link: Link<D> },
+    Invite,
+    AddUser { max_id: u64 },
+    UpdateUser { slot: usize, doc: D },
+}
+
+/// Indexes only some commands need, built on first use and kept up to date
+/// by the changes that follow.
+#[derive(Clone, Debug, Default)]
+struct Lazy {
+    /// `match_key(email)` hash → user slots.
+    emails: OnceCell<HashMulti>,
+    /// User slots in ascending id order.
+    by_id: OnceCell<Vec<u32>>,
+    /// User slot → its link slots, and the client slots it owns.
+    memberships: OnceCell<(Groups, Groups)>,
+}
+
+/// A validated state, indexed for O(1) lookups.
+///
+/// Removed links leave a `None` behind so indexes stay valid and untouched
+/// records keep their order.
+#[derive(Clone, Debug)]
+pub(crate) struct Model<D> {
+    pub root: D,
+    pub users: Vec<User<D>>,
+    pub clients: Vec<Client<D>>,
+    pub links: Vec<Option<Link<D>>>,
+    pub invites: Vec<Invite<D>>,
+    /// The largest user id or `owner_user_id` (0 when there is none).
+    pub max_id: u64,
+    /// `id` → slot in `users`.
+    user_index: SlotIndex,
+    /// `id` → slot in `clients`.
+    client_index: SlotIndex,
+    /// `pair(user slot, client slot)` → slot in `links`.
+    link_index: SlotIndex,
+    lazy: Lazy,
+}
+
+impl<D: Doc> Model<D> {
+    /// Validates a whole state (SPEC section 7 order) and indexes it.
+    pub fn from_doc(state: &D) -> Result<Model<D>, StateError> {
+        validate::read_state(state)
+    }
+
+    fn empty(root: D) -> Model<D> {
+        Model {
+            root,
+            users: Vec::new(),
+            clients: Vec::new(),
+            links: Vec::new(),
+            invites: Vec::new(),
+            max_id: 0,
+            user_index: SlotIndex::default(),
+            client_index: SlotIndex::default(),
+            link_index: SlotIndex::default(),
+            lazy: Lazy::default(),
+        }
+    }
+
+    fn user_slot(&self, id: u64) -> Option<u32> {
+        let users = &self.users;
+        self.user_index.get(id, |s| users[s as usize].id)
+    }
+
+    fn client_slot(&self, id: u64) -> Option<u32> {
+        let clients = &self.clients;
+        self.client_index.get(id, |s| clients[s as usize].id)
+    }
+
+    /// The position of a user in `users`.
+    pub fn user_position(&self, id: u64) -> Option<usize> {
+        self.user_slot(id).map(|s| s as usize)
+    }
+
+    pub fn user(&self, id: u64) -> Option<&User<D>> {
+        self.user_slot(id).map(|i| &self.users[i as usize])
+    }
+
+    pub fn client(&self, id: u64) -> Option<&Client<D>> {
+        self.client_slot(id).map(|i| &self.clients[i as usize])
+    }
+
+    /// The index in `links` of the link between two ids.
+    fn link_slot(&self, user_id: u64, client_id: u64) -> Option<usize> {
+        let key = pair(self.user_slot(user_id)?, self.client_slot(client_id)?);
+        let links = &self.links;
+        self.link_index
+            .get(key, |s| link_key(links, s))
+            .map(|i| i as usize)
+    }
+
+    pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
+        self.links[self.link_slot(user_id, client_id)?].as_ref()
+    }
+
+    /// How `user_id` relates to `client_id`.
+    pub fn relation(&self, user_id: u64, client_id: u64) -> Relation {
+        match self.client(client_id) {
+            Some(c) if c.owner_user_id == user_id => Relation::Owner,
+            Some(_) => match self.link(user_id, client_id) {
+                Some(link) => Relation::Linked(link.permissions),
+                None => Relation::None,
+            },
+            None => Relation::None,
+        }
+    }
+
+    /// The live links, in state order.
+    pub fn links(&self) -> impl Iterator<Item = &Link<D>> {
+        self.links.iter().flatten()
+    }
+
+    /// The ids a link joins.
+    #[cfg(test)]
+    pub fn link_ids(&self, link: &Link<D>) -> (u64, u64) {
+        (
+            self.users[link.user as usize].id,
+            self.clients[link.client as usize].id,
+        )
+    }
+
+    /// The users whose email matches `key` (a [`match_key`]), in `users`
+    /// order. O(matches) after the first call on a model.
+    pub fn users_with_email(&self, key: &str) -> Vec<&User<D>> {
+        let emails = self.lazy.emails.get_or_init(|| {
+            let mut index = HashMulti::with_capacity(self.users.len());
+            for (slot, user) in self.users.iter().enumerate() {
+                if let Some(email) = user.email() {
+                    index.insert(hash_text(&match_key(&email)), slot as u32);
+                }
+            }
+            index
+        });
+        emails
+            .candidates(hash_text(key))
+            .into_iter()
+            .map(|slot| &self.users[slot as usize])
+            .filter(|user| user.email().is_some_and(|e| match_key(&e) == key))
+            .collect()
+    }
+
+    /// The slots of `users` in ascending id order. O(1) after the first call.
+    pub fn id_order(&self) -> &[u32] {
+        self.lazy.by_id.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.users.len() as u32).collect();
+            order.sort_unstable_by_key(|&s| self.users[s as usize].id);
+            order
+        })
+    }
+
+    /// Every client a user owns or is linked to, once each, by ascending
+    /// client id, with whether the user owns it. O(the user's clients)
+    /// after the first call.
+    pub fn clients_of(&self, user_id: u64) -> Vec<(u64, bool)> {
+        let Some(slot) = self.user_slot(user_id) else {
+            return Vec::new();
+        };
+        let (links, owned) = self.lazy.memberships.get_or_init(|| {
+            let users = self.users.len();
+            let links = self
+                .links
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.as_ref().map(|l| (l.user, i as u32)));
+            let owned = self
+                .clients
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| self.user_slot(c.owner_user_id).map(|u| (u, i as u32)));
+            (Groups::build(users, links), Groups::build(users, owned))
+        });
+        let mut out: Vec<(u64, bool)> = owned
+            .of(slot)
+            .iter()
+            .map(|&c| (self.clients[c as usize].id, true))
+            .collect();
+        for &l in links.of(slot) {
+            if let Some(link) = &self.links[l as usize] {
+                let client = &self.clients[link.client as usize];
+                if client.owner_user_id != user_id {
+                    out.push((client.id, false));
+                }
+            }
+        }
+        out.sort_unstable_by_key(|c| c.0);
+        out
+    }
+
+    pub fn set_link_permissions(
+        &mut self,
+        user_id: u64,
+        client_id: u64,
+        set: PermissionSet,
+    ) -> Option<Undo<D>> {
+        let slot = self.link_slot(user_id, client_id)?;
+        let link = self.links[slot].as_mut()?;
+        let before = std::mem::replace(&mut link.permissions, set);
+        Some(Undo::Permissions { slot, before })
+    }
+
+    pub fn remove_link(&mut self, user_id: u64, client_id: u64) -> Option<Undo<D>> {
+        let slot = self.link_slot(user_id, client_id)?;
+        let link = self.links[slot].take()?;
+        let links = &self.links;
+        self.link_index
+            .remove(pair(link.user, link.client), |s| link_key(links, s));
+        Some(Undo::Link { slot, link })
+    }
+
+    pub fn add_invite(
+        &mut self,
+        client_id: u64,
+        email: String,
+        permissions: PermissionSet,
+    ) -> Undo<D> {
+        self.invites.push(Invite {
+            client_id,
+            permissions,
+            source: InviteSource::Created(email),
+        });
+        Undo::Invite
+    }
+
+    /// Appends a user record whose id is above every id in the model.
+    pub fn add_user(&mut self, id: u64, doc: D) -> Undo<D> {
+        let undo = Undo::AddUser {
+            max_id: self.max_id,
+        };
+        let slot = self.users.len() as u32;
+        self.users.push(User { id, doc });
+        let users = &self.users;
+        let _ = self.user_index.insert(id, slot, |s| users[s as usize].id);
+        self.max_id = self.max_id.max(id);
+        if let Some(order) = self.lazy.by_id.get_mut() {
+            order.push(slot); // the largest id so far: the order stays sorted
+        }
+        if let (Some(emails), Some(email)) = (
+            self.lazy.emails.get_mut(),
+            self.users[slot as usize].email(),
+        ) {
+            emails.insert(hash_text(&match_key(&email)), slot);
+        }
+        undo
+    }
+
+    /// Replaces the record of the user at `slot` (its id unchanged).
+    pub fn replace_user(&mut self, slot: usize, doc: D) -> Undo<D> {
+        let old = std::mem::replace(&mut self.users[slot].doc, doc);
+        self.reindex_email(slot, &old);
+        Undo::UpdateUser { slot, doc: old }
+    }
+
+    /// Keeps the email index in step after `users[slot].doc` replaced `old`.
+    fn reindex_email(&mut self, slot: usize, old: &D) {
+        let Some(emails) = self.lazy.emails.get_mut() else {
+            return;
+        };
+        let email_of = |doc: &D| doc.get("email").ok().flatten().and_then(|v| v.as_string());
+        let before = email_of(old).map(|e| hash_text(&match_key(&e)));
+        let after = self.users[slot].email().map(|e| hash_text(&match_key(&e)));
+        if before != after {
+            if let Some(h) = before {
+                emails.remove(h, slot as u32);
+            }
+            if let Some(h) = after {
+                emails.insert(h, slot as u32);
+            }
+        }
+    }
+
+    /// Reverses one change (newest first, when there are several).
+    pub fn undo(&mut self, undo: Undo<D>) {
+        match undo {
+            Undo::Permissions { slot, before } => {
+                if let Some(link) = self.links[slot].as_mut() {
+                    link.permissions = before;
+                }
+            }
+            Undo::Link { slot, link } => {
+                let key = pair(link.user, link.client);
+                self.links[slot] = Some(link);
+                let links = &self.links;
+                let _ = self
+                    .link_index
+                    .insert(key, slot as u32, |s| link_key(links, s));
+            }
+            Undo::Invite => {
+                self.invites.pop();
+            }
+            Undo::AddUser { max_id } => {
+                if let Some(user) = self.users.pop() {
+                    let slot = self.users.len() as u32;
+                    let users = &self.users;
+                    // The popped slot is no longer in `users`: it keys as the popped id.
+                    self.user_index
+                        .remove(user.id, |s| users.get(s as usize).map_or(user.id, |u| u.id));
+                    if let Some(order) = self.lazy.by_id.get_mut() {
+                        order.retain(|&s| s != slot);
+                    }
+                    if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), user.email())
+                    {
+                        emails.remove(hash_text(&match_key(&email)), slot);
+                    }
+                }
+                self.max_id = max_id;
+            }
+            Undo::UpdateUser { slot, doc } => {
+                let newer = std::mem::replace(&mut self.users[slot].doc, doc);
+                self.reindex_email(slot, &newer);
+            }
+        }
+    }
+}
+
+/// The index key of the link in `slot`.
+fn link_key<D>(links: &[Option<Link<D>>], slot: u32) -> u64 {
+    links[slot as usize]
+        .as_ref()
+        .map_or(u64::MAX, |l| pair(l.user, l.client))
+}
