@@ -23,7 +23,6 @@ import { ADMIN_PAGE_MAX } from "./storage/admin-page.js";
 import { DatabaseUnavailable, DriverMissing, RowRejected, SchemaTooNew, Storage } from "./storage/index.js";
 import { openJsonFile } from "./storage/json-file.js";
 import { describeCause } from "./storage/errors.js";
-import { hasCorePlan } from "./core.js";
 
 /** Request bodies above this are refused with HTTP 413. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -210,7 +209,6 @@ async function main(): Promise<void> {
     `  API endpoint: POST http://${shown}:${port}/includes/api.php`,
     ...(config.publicOrigins.length ? [`  public origins: ${config.publicOrigins.map((o) => o.origin).join(", ")}`] : []),
     `  credentials: ${config.credentials ? "required (API_IDENTIFIER / API_SECRET)" : "none (set API_IDENTIFIER and API_SECRET to require them)"}`,
-    ...(hasCorePlan ? [] : ["  read plan: none in this core build; every request reads the whole state"]),
   ];
   process.stdout.write(`${banner.join("\n")}\n`);
 

@@ -22,22 +22,29 @@ function initialState() {
 /** Distinct permission sets (none of them `["profile"]`, the initial one). */
 const distinctSets = (n, offset) => Array.from({ length: n }, (_, i) => PERMISSIONS.filter((_, b) => ((i + offset + 2) >> b) & 1));
 
+/** Answers received per server URL: each is one log line of that server. */
+const answered = new Map();
 const postJson = (url, params) =>
   fetch(`${url}includes/api.php`, { method: "POST", body: JSON.stringify(params), headers: { "Content-Type": "application/json" } }).then((r) =>
-    r.text().then((body) => ({ status: r.status, body })),
+    r.text().then((body) => {
+      answered.set(url, (answered.get(url) ?? 0) + 1);
+      return { status: r.status, body };
+    }),
   );
 
-/** The committed changes the servers logged, in log order per server. */
-function loggedChanges(servers) {
-  const changes = [];
-  for (const s of servers) {
-    for (const line of s.output().stdout.split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line);
-      if (entry.msg === "api call") changes.push(...entry.changes);
-    }
-  }
-  return changes;
+const logEntries = (server) =>
+  server
+    .output()
+    .stdout.split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === "api call");
+
+/** The committed changes the servers logged, once every answer's log line has arrived through the pipes. */
+async function loggedChanges(servers, urls) {
+  for (let i = 0; i < 200 && servers.some((s, k) => logEntries(s).length < (answered.get(urls[k]) ?? 0)); i++) await new Promise((r) => setTimeout(r, 25));
+  servers.forEach((s, k) => assert.equal(logEntries(s).length, answered.get(urls[k]) ?? 0, "one log line per answered call"));
+  return servers.flatMap((s) => logEntries(s).flatMap((entry) => entry.changes));
 }
 
 const linkKey = (c) => `${c.user_id}/${c.client_id}`;
@@ -118,7 +125,7 @@ for (const engine of ENGINES) {
 
       // Every link's committed changes chain from its first state to its last: no two updates started from the same `before`.
       const state = await exportState(db);
-      const changes = loggedChanges(servers);
+      const changes = await loggedChanges(servers, urls);
       for (const link of [...raced, ...updatedOnly]) {
         const own = changes.filter((c) => linkKey(c) === linkKey(link));
         const successes = updates.filter((u) => linkKey(u.link) === linkKey(link) && u.a.body.includes("success")).length;

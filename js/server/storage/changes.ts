@@ -12,23 +12,7 @@ import type { Tx } from "./transaction.js";
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
-/** The Users-API change records (SPEC section 8), until the package's `Change` type names them. */
-interface AddUserChange {
-  op: "add_user";
-  user_id: number;
-  user: Record<string, unknown> & { id: number };
-}
-interface UpdateUserChange {
-  op: "update_user";
-  user_id: number;
-  before: Partial<Record<UserField, string | null>>;
-  after: Partial<Record<UserField, string>>;
-}
-interface ResetPasswordChange {
-  op: "reset_password";
-  user_id: number;
-}
-export type AnyChange = Change | AddUserChange | UpdateUserChange | ResetPasswordChange;
+export type AnyChange = Change;
 
 /** A random token (invites, password resets): 32 bytes as hex. */
 export const token = () => randomBytes(32).toString("hex");

@@ -70,18 +70,19 @@ export class Storage {
   /** Runs one WHMCS command on the rows it reads; its changes are committed before this resolves. */
   async execute(command: string, params: Record<string, unknown>): Promise<CallOutcome> {
     const plan = readPlan(command, params);
-    if (plan.command === null && !plan.whole) {
+    if (plan.command === null) {
       return { command: null, response: localApi(command, params, EMPTY_STATE).response, changes: [] };
     }
     return transaction(this.db, this.engine, plan.writes ? "write" : "read", async (tx) => {
       const loaded = new Loaded();
       const reader = { tx, into: loaded, lock: lockFor(plan, this.engine) };
       let total: number | undefined;
-      if (plan.users_page && !plan.whole) total = (await loadUsersPage(reader, plan.users_page)).total;
+      if (plan.users_page) total = (await loadUsersPage(reader, plan.users_page)).total;
       else await loadPlan(reader, plan);
       const slice = buildSlice(loaded);
+      // GetUsers on a page the database counted and cut: the core renders it (no changes).
       const out = onSlice(slice, (state) =>
-        total !== undefined && getUsersPage ? getUsersPage(state, params, total) : localApi(command, params, state),
+        total !== undefined ? { response: getUsersPage(state, params, total), changes: [] } : localApi(command, params, state),
       );
       const changes = out.changes as AnyChange[];
       if (out.response.result === "success" && changes.length > 0) {

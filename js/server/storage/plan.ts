@@ -120,7 +120,7 @@ export async function loadMaxUserId(r: Reader): Promise<void> {
   await loadClients(r, owner.map((o) => o.client_id));
 }
 
-/** Every row of every table (the stand-in plan while the core has no `readPlan`). */
+/** Every row of every table (export, and the JSON-file mode's write-back). */
 export async function loadEverything(r: Reader): Promise<void> {
   for (const row of await locked(r, r.tx.selectFrom("tblusers").selectAll()).execute()) r.into.users.set(row.id, row);
   for (const row of await locked(r, r.tx.selectFrom("tblclients").selectAll()).execute()) r.into.clients.set(row.id, row);
@@ -133,7 +133,6 @@ export async function loadEverything(r: Reader): Promise<void> {
 
 /** Loads what `plan` names (all of it but `users_page`, which storage/users-page.ts pages in SQL). */
 export async function loadPlan(r: Reader, plan: ReadPlan): Promise<void> {
-  if (plan.whole) return loadEverything(r);
   await loadUsers(r, plan.users);
   await loadClients(r, plan.clients);
   await loadLinks(r, plan.links);
