@@ -86,6 +86,23 @@ for (const engine of ENGINES) {
       );
     });
 
+    test("concurrent AddUser: one user per email, distinct ids, each one more than the largest before it", async () => {
+      const same = Array.from({ length: 6 }, () => ({ firstname: "Same", lastname: "Email", email: "same@example.com" }));
+      const distinct = Array.from({ length: 12 }, (_, i) => ({ firstname: "New", lastname: `User ${i}`, email: `adduser${i}@example.com` }));
+      const answers = await Promise.all([...same, ...distinct].map((p, i) => postJson(urls[i % 3], { action: "AddUser", password2: "pw", ...p })));
+      const ok = answers.filter((a) => a.body.startsWith('{"result":"success"'));
+      for (const a of answers) assert.equal(a.status, 200, a.body);
+      assert.equal(ok.length, 1 + distinct.length);
+      for (const a of answers.slice(0, same.length)) {
+        assert.ok(a.body.startsWith('{"result":"success"') || a.body === '{"result":"error","message":"A user already exists with that email address"}', a.body);
+      }
+      const ids = ok.map((a) => Number(JSON.parse(a.body).user_id)).sort((a, b) => a - b);
+      assert.deepEqual(ids, Array.from({ length: ok.length }, (_, i) => N_USERS + 1 + i), "ids one after another, none taken twice");
+      const state = await exportState(db);
+      assert.equal(state.users.filter((u) => u.email === "same@example.com").length, 1);
+      assert.equal(state.users.length, N_USERS + ok.length);
+    });
+
     test("DeleteUserClient racing UpdateUserPermissions: no update succeeds after the delete committed; updates on a link form one chain", async () => {
       const raced = [11, 12, 13, 14].map((u) => ({ user_id: u, client_id: 1 }));
       const updatedOnly = [15, 16, 17].map((u) => ({ user_id: u, client_id: 1 }));

@@ -133,12 +133,14 @@ export async function loadEverything(r: Reader): Promise<void> {
 
 /** Loads what `plan` names (all of it but `users_page`, which storage/users-page.ts pages in SQL). */
 export async function loadPlan(r: Reader, plan: ReadPlan): Promise<void> {
+  // First: AddUsers then queue on the row lock of the largest id before taking any gap lock,
+  // instead of deadlocking on each other's gap locks (the email checks).
+  if (plan.max_user_id) await loadMaxUserId(r);
   await loadUsers(r, plan.users);
   await loadClients(r, plan.clients);
   await loadLinks(r, plan.links);
   await loadMembersWithEmail(r, plan.members_with_email);
   await loadUsersWithEmail(r, plan.users_with_email);
-  if (plan.max_user_id) await loadMaxUserId(r);
 }
 
 export const lockFor = (plan: ReadPlan, engine: Engine): boolean => plan.writes && engine === "mysql";

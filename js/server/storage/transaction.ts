@@ -20,7 +20,7 @@ export type Tx = Kysely<Database>;
 export type Mode = "write" | "read";
 
 /** How many times a request is run again after a MariaDB conflict. */
-export const CONFLICT_RETRIES = 8;
+export const CONFLICT_RETRIES = 20;
 
 export async function transaction<T>(db: Kysely<Database>, engine: Engine, mode: Mode, work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -28,11 +28,12 @@ export async function transaction<T>(db: Kysely<Database>, engine: Engine, mode:
       return await once(db, engine, mode, work);
     } catch (error) {
       if (engine === "mysql" && isConflict(error) && attempt < CONFLICT_RETRIES) {
-        // Back off a little, with jitter, so the same transactions do not collide again in step.
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+        // Back off exponentially (2 ms doubling, at most 100 ms), with jitter, so the same transactions do not collide again in step.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** (attempt + 1))));
         continue;
       }
-      if (isUnavailable(error)) throw new DatabaseUnavailable(error);
+      // Conflicts past the retries, like a database that does not answer: 503, try again later.
+      if (isUnavailable(error) || (engine === "mysql" && isConflict(error))) throw new DatabaseUnavailable(error);
       throw error;
     }
   }
