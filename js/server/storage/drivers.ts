@@ -23,13 +23,33 @@ async function load<T>(name: string, url: string): Promise<T> {
 /** The better-sqlite3 handle behind a kysely instance (bulk import runs prepared statements on it directly). */
 export const sqliteHandles = new WeakMap<Kysely<Database>, import("better-sqlite3").Database>();
 
+/**
+ * Kysely prepares every query anew; a request's handful of statements repeat
+ * from request to request, so keep the last few hundred prepared (better-sqlite3
+ * statements are reusable; an `IN (...)` of another length is another entry).
+ */
+function withStatementCache(database: import("better-sqlite3").Database, size = 256) {
+  const cache = new Map<string, import("better-sqlite3").Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (statement) cache.delete(sqlText); // re-inserted below: most recently used last
+      else statement = database.prepare(sqlText);
+      cache.set(sqlText, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 export async function connect(url: DatabaseUrl): Promise<Kysely<Database>> {
   if (url.engine === "sqlite") {
     const Sqlite = await load<typeof import("better-sqlite3")>("better-sqlite3", url.label);
     const database = new Sqlite(url.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     if (url.path !== ":memory:") database.pragma("journal_mode = WAL"); // readers never wait for the writer; several processes share the file
     database.pragma("synchronous = FULL"); // a commit is on disk before the answer
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     sqliteHandles.set(db, database);
     return db;
   }
