@@ -34,8 +34,8 @@ interface AdminPage {
 
 let state: CanonicalState | undefined;
 let page: AdminPage | undefined;
-/** Clients per page: 10, or `?per=N` (1-100) in the page's address. */
-const perPage = Number(new URLSearchParams(location.search).get("per")) || 10;
+/** Clients per page: 5 (a page stays light at any size of the database), or `?per=N` (1-100) in the page's address. */
+const perPage = Number(new URLSearchParams(location.search).get("per")) || 5;
 const query = { start: 0, limit: Math.min(100, Math.max(1, Math.floor(perPage))), search: "" };
 let credentials: { identifier: string; secret: string } | undefined;
 let busy = false;
