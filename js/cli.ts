@@ -279,6 +279,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return response.result === "success" ? 0 : 1;
 }
 
+// `export ... | head`: a reader that stops early is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -115,9 +115,9 @@ for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(j
 
 step("esbuild: pkg/cli.cjs");
 // The CLI requires the package by name (its own CommonJS entry), so the glue and .wasm are not duplicated.
-// It bundles kysely; the native drivers are optional peer dependencies, loaded only for their engine.
+// It bundles kysely (minified: the tarball stays small); the native drivers are optional peer dependencies, loaded only for their engine.
 const drivers = ["--external:better-sqlite3", "--external:mysql2"];
-run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions", ...drivers,
+run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions", ...drivers, "--minify", "--keep-names",
   "--banner:js=#!/usr/bin/env node", `--outfile=${join(pkg, "cli.cjs")}`]);
 chmodSync(join(pkg, "cli.cjs"), 0o755);
 
