@@ -23,7 +23,7 @@ suite() { # name command...
 crate_contents() {
   local list
   list=$(cargo package --list --allow-dirty --quiet) || return 1
-  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|robust))/|^package(-lock)?\.json$' <<<"$list"; then
+  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|server|robust))/|^\.npmrc$|^package(-lock)?\.json$' <<<"$list"; then
     echo "the files above do not belong in the crate (see exclude in Cargo.toml)"; return 1
   fi
   echo "$(wc -l <<<"$list") files in the crate, none of the npm side"
