@@ -3,9 +3,10 @@
 # Ends with one summary line: "suites: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$PWD/node_modules/.bin:$CARGO_BIN:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
-export GECKODRIVER="${GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
+export GECKODRIVER="${GECKODRIVER:-$CARGO_BIN/geckodriver}"
 
 passed=0; failed=0; report=()
 suite() { # name command...
@@ -23,7 +24,7 @@ suite() { # name command...
 crate_contents() {
   local list
   list=$(cargo package --list --allow-dirty --quiet) || return 1
-  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|server|robust))/|^\.npmrc$|^package(-lock)?\.json$' <<<"$list"; then
+  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|server|robust|node_modules))/|^\.npmrc$|^(tests/)?package(-lock)?\.json$' <<<"$list"; then
     echo "the files above do not belong in the crate (see exclude in Cargo.toml)"; return 1
   fi
   echo "$(wc -l <<<"$list") files in the crate, none of the npm side"
