@@ -140,13 +140,14 @@ rmSync(finalPkg, { recursive: true, force: true });
 renameSync(pkg, finalPkg);
 
 step("esbuild: target/server (server, admin page, storage module, sample state)");
-// The server imports the package by name (pkg/node.mjs) and its npm dependencies from node_modules;
-// the page's import map points `whmcs-permissions` at /pkg/browser.mjs.
+// The server imports the package by name (pkg/node.mjs: named external, or tsconfig's `paths` would
+// bundle js/browser.ts) and its npm dependencies from node_modules; the page's import map points
+// `whmcs-permissions` at /pkg/browser.mjs.
 const server = join(root, "target", `server-staging-${process.pid}`);
 rmSync(server, { recursive: true, force: true });
 mkdirSync(join(server, "admin"), { recursive: true });
-await bundle("js/server/server.ts", join(server, "server.mjs"), { platform: "node", format: "esm", packages: "external" });
-await bundle("js/server/storage/index.ts", join(server, "storage.mjs"), { platform: "node", format: "esm", packages: "external" });
+await bundle("js/server/server.ts", join(server, "server.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
+await bundle("js/server/storage/index.ts", join(server, "storage.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
 await bundle("js/admin/app.ts", join(server, "admin", "app.js"), { platform: "browser", format: "esm", external: ["whmcs-permissions"] });
 for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "admin", file), join(server, "admin", file));
 copyFileSync(join(root, "examples", "sample-state.json"), join(server, "sample-state.json"));
