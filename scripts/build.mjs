@@ -9,8 +9,9 @@
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
 //                                              pkg/deno.mjs, pkg/workerd.mjs (one entry per runtime)
 //   6. dts-bundle-generator                 -> pkg/index.d.ts, .d.mts, .d.cts
-//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin)
-//   8. esbuild                              -> target/demo/ (the `npm start` server and admin page; not published)
+//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin; bundles kysely)
+//   8. esbuild                              -> target/server/ (the `npm start` server, the admin page, and
+//                                              storage.mjs for scripts and tests; not published)
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -127,25 +128,31 @@ for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(j
 
 step("esbuild: pkg/cli.cjs");
 // The CLI requires the package by name (its own CommonJS entry), so the glue and .wasm are not duplicated.
+// It bundles kysely (minified: the tarball stays small); the native drivers are optional peer
+// dependencies, loaded only for their engine.
 await bundle("js/cli.ts", join(pkg, "cli.cjs"), {
-  platform: "node", format: "cjs", external: ["whmcs-permissions"], banner: { js: "#!/usr/bin/env node" },
+  platform: "node", format: "cjs", external: ["whmcs-permissions", "better-sqlite3", "mysql2"], banner: { js: "#!/usr/bin/env node" },
+  minify: true, keepNames: true,
 });
 chmodSync(join(pkg, "cli.cjs"), 0o755);
 
 rmSync(finalPkg, { recursive: true, force: true });
 renameSync(pkg, finalPkg);
 
-step("esbuild: target/demo (server, admin page, sample state)");
-// The server imports the package by name (pkg/node.mjs); the page's import map points it at /pkg/browser.mjs.
-const demo = join(root, "target", `demo-staging-${process.pid}`);
-rmSync(demo, { recursive: true, force: true });
-mkdirSync(join(demo, "public"), { recursive: true });
-await bundle("js/demo/server.ts", join(demo, "server.mjs"), { platform: "node", format: "esm", external: ["whmcs-permissions"] });
-await bundle("js/demo/public/app.ts", join(demo, "public", "app.js"), { platform: "browser", format: "esm", external: ["whmcs-permissions"] });
-for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "demo", "public", file), join(demo, "public", file));
-copyFileSync(join(root, "examples", "sample-state.json"), join(demo, "sample-state.json"));
-rmSync(join(root, "target", "demo"), { recursive: true, force: true });
-renameSync(demo, join(root, "target", "demo"));
+step("esbuild: target/server (server, admin page, storage module, sample state)");
+// The server imports the package by name (pkg/node.mjs: named external, or tsconfig's `paths` would
+// bundle js/browser.ts) and its npm dependencies from node_modules; the page's import map points
+// `whmcs-permissions` at /pkg/browser.mjs.
+const server = join(root, "target", `server-staging-${process.pid}`);
+rmSync(server, { recursive: true, force: true });
+mkdirSync(join(server, "admin"), { recursive: true });
+await bundle("js/server/server.ts", join(server, "server.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
+await bundle("js/server/storage/index.ts", join(server, "storage.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
+await bundle("js/admin/app.ts", join(server, "admin", "app.js"), { platform: "browser", format: "esm", external: ["whmcs-permissions"] });
+for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "admin", file), join(server, "admin", file));
+copyFileSync(join(root, "examples", "sample-state.json"), join(server, "sample-state.json"));
+rmSync(join(root, "target", "server"), { recursive: true, force: true });
+renameSync(server, join(root, "target", "server"));
 
 const bytes = readFileSync(join(finalPkg, "whmcs_permissions_bg.wasm"));
 const gz = (await import("node:zlib")).gzipSync(bytes, { level: 9 }).length;
