@@ -21,6 +21,10 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     fn object_keys(value: &JsValue) -> Result<Vec<String>, JsValue>;
+    /// `String(n)`: numbers are written by the host, so no float formatting
+    /// is compiled in.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(n: f64) -> String;
 }
 
 // Object spread (`{...o}`) copies own enumerable properties as data, so a
@@ -153,9 +157,7 @@ impl Doc for JsDoc {
         JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
     }
     fn number_text(n: f64) -> String {
-        js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map_or_else(|_| n.to_string(), String::from)
+        js_string(n)
     }
 }
 
