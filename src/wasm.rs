@@ -35,6 +35,11 @@ extern "C" {
     fn spread(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
+/// The .wasm's allocator: talc takes a fraction of dlmalloc's code (std's
+/// default on wasm32) and grows the memory the same way.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 thread_local! {
     /// The wrapper's `StateError` class (see [`set_error_class`]).
     static STATE_ERROR: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
