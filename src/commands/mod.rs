@@ -206,7 +206,7 @@ impl Command {
         if name.len() > 3 * 21 {
             return None;
         }
-        let lower = name.to_lowercase();
+        let lower = crate::lowercase::to_lowercase(name);
         TABLE
             .iter()
             .find(|e| e.name.eq_ignore_ascii_case(&lower) && e.name.len() == lower.len())
