@@ -402,10 +402,11 @@ impl RawPermissionStore {
 
     /// One command by its name → `{response, changes}`.
     pub fn run(&mut self, command: &str, params: JsValue) -> Api<JsValue> {
+        // Only the wrapper calls this, with names from the command table.
         let command = Command::from_name(command).ok_or_else(|| {
-            JsValue::from(js_sys::TypeError::new(&format!(
-                "unknown command {command:?}"
-            )))
+            JsValue::from(js_sys::TypeError::new(
+                &["unknown command \"", command, "\""].concat(),
+            ))
         })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))
     }
