@@ -2,7 +2,7 @@
  * The public API over the WebAssembly core. Every function forwards to the
  * core and converts what it throws; no rule lives here.
  */
-import * as core from "../target/js-glue/whmcs_permissions.js";
+import * as core from "./glue.js";
 import { StateError } from "./errors.js";
 import type { PermissionName } from "./generated.js";
 import type {
@@ -38,6 +38,7 @@ const NOT_READY =
 /** Throws unless the module is loaded. @internal */
 export function checkReady(): void {
   if (!ready) throw new Error(NOT_READY);
+  if (resetPending) reset();
 }
 
 let generation = 0;
@@ -70,6 +71,21 @@ export function call<T>(f: (c: typeof core) => T): T {
   }
 }
 
+/** Set when replacing a trapped instance failed: the next call tries again. */
+let resetPending = false;
+
+/**
+ * A new instance of the same compiled module, synchronously: wasm-bindgen's
+ * `__wbg_reset_state` (built with `--experimental-reset-state-function`).
+ * Objects of the old instance are refused from then on, and its finalizers
+ * never free into the new one.
+ */
+function reset(): void {
+  core.__wbg_reset_state();
+  core.setErrorClass(StateError);
+  resetPending = false;
+}
+
 /**
  * A `WebAssembly.RuntimeError` means the instance trapped (a bug, or a
  * resource limit of the engine such as its 10 million JS references): its
@@ -80,26 +96,17 @@ export function call<T>(f: (c: typeof core) => T): T {
 export function recover(error: unknown): unknown {
   if (!(error instanceof WebAssembly.RuntimeError)) return error;
   generation++;
-  const module = core.__wbg_reset();
-  ready = false;
-  loading = undefined;
+  let replaced = "a fresh instance replaced it";
   try {
-    core.initSync({ module });
-    instantiated();
-  } catch {
-    // Where synchronous instantiation is refused, the next `await init()` loads again.
-    loading = core.default({ module_or_path: module }).then(
-      () => instantiated(),
-      (e: unknown) => {
-        loading = undefined;
-        throw e;
-      },
-    );
-    loading.catch(() => {});
+    reset();
+  } catch (e) {
+    // Out of memory, say: the next call tries again.
+    resetPending = true;
+    replaced = `no fresh instance could be made yet (${e instanceof Error ? e.message : String(e)}), the next call tries again`;
   }
   return new Error(
     `whmcs-permissions: internal error: the WebAssembly instance trapped (${error.message}); ` +
-      "the call had no effect and a fresh instance replaced it (PermissionStores made before are gone)",
+      `the call had no effect and ${replaced} (PermissionStores made before are gone)`,
     { cause: error },
   );
 }

@@ -2,7 +2,7 @@
  * `PermissionStore`: a state validated once and indexed inside WebAssembly,
  * so each call costs the same however large the state is.
  */
-import * as core from "../target/js-glue/whmcs_permissions.js";
+import * as core from "./glue.js";
 import { checkReady, call, instanceGeneration } from "./api.js";
 import type { PermissionName } from "./generated.js";
 import type {
@@ -49,19 +49,6 @@ export interface BatchOutcome {
   failedIndex: number | null;
 }
 
-/** A raw store of an instance that has been replaced: forget it without touching WebAssembly. */
-function forget(raw: core.RawPermissionStore): void {
-  (raw as unknown as { __destroy_into_raw(): number }).__destroy_into_raw();
-}
-
-// Frees the WebAssembly memory of stores that were dropped without `free()`
-// (only on the instance that made them: see `recover` in api.ts).
-const finalizer =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<{ raw: core.RawPermissionStore; generation: number }>(({ raw, generation }) =>
-        generation === instanceGeneration() ? raw.free() : forget(raw),
-      )
-    : undefined;
 
 /**
  * A validated, indexed state that commands update in place.
@@ -78,9 +65,10 @@ export class PermissionStore {
   readonly #generation = instanceGeneration();
   #busy = false;
 
+  // A store dropped without `free()` is freed by the glue's own finalizer,
+  // on the instance that made it (skipped once that instance was replaced).
   private constructor(raw: core.RawPermissionStore) {
     this.#raw = raw;
-    finalizer?.register(this, { raw, generation: this.#generation }, this);
   }
 
   /** Validates the whole state once (throws `StateError` as every call does) and indexes it. */
@@ -92,9 +80,8 @@ export class PermissionStore {
   #store(): core.RawPermissionStore {
     if (this.#raw === undefined) throw new Error("whmcs-permissions: this PermissionStore has been freed");
     if (this.#generation !== instanceGeneration()) {
-      forget(this.#raw);
+      // Dropped, never freed: its memory went with the old instance.
       this.#raw = undefined;
-      finalizer?.unregister(this);
       throw new Error(
         "whmcs-permissions: this PermissionStore was lost when the WebAssembly instance trapped and was replaced; " +
           "make a new one with PermissionStore.fromState",
@@ -205,9 +192,7 @@ export class PermissionStore {
     if (raw === undefined) return;
     if (this.#busy) throw new Error("whmcs-permissions: a PermissionStore cannot be freed while one of its own calls is running");
     this.#raw = undefined;
-    finalizer?.unregister(this);
     if (this.#generation === instanceGeneration()) raw.free();
-    else forget(raw);
   }
 
   /** `using store = PermissionStore.fromState(...)` frees it at the end of the block. */

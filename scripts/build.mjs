@@ -1,27 +1,33 @@
 #!/usr/bin/env node
 // Builds pkg/ from the Rust core:
-//   1. cargo build (wasm32, release)        -> target/wasm32-unknown-unknown/release/*.wasm
-//   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm)
+//   1. cargo build (wasm32, release)        -> <cargo target dir>/wasm32-unknown-unknown/release/*.wasm
+//                                              (CARGO_TARGET_DIR respected: cargo metadata says where)
+//   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm), with wasm-bindgen's
+//                                              own reset (--experimental-reset-state-function)
 //   3. wasm-opt -Oz (binaryen from npm)     -> pkg/whmcs_permissions_bg.wasm  (the one .wasm)
-//   4. js/generated.ts from the core        (PERMISSIONS: one source of truth, the Rust core)
+//   4. js/generated.ts, js/glue.d.ts        from the core (scripts/generated.mjs; committed)
 //   5. esbuild                              -> pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs,
 //                                              pkg/deno.mjs, pkg/workerd.mjs (one entry per runtime)
-//   6. tsc declarations                     -> pkg/index.d.ts, .d.mts, .d.cts
-//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin)
-//   8. esbuild                              -> target/demo/ (the `npm start` server and admin page; not published)
+//   6. dts-bundle-generator                 -> pkg/index.d.ts, .d.mts, .d.cts
+//   7. esbuild                              -> pkg/cli.cjs (the `whmcs-permissions` bin; bundles kysely)
+//   8. esbuild                              -> target/server/ (the `npm start` server, the admin page, and
+//                                              storage.mjs for scripts and tests; not published)
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+import { glueDir as glue, root, staleFiles } from "./generated.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
 const bin = (name) => join(root, "node_modules", ".bin", name);
 // Built into a staging folder and swapped in at the end, so a concurrent
-// reader of pkg/ never sees a half-written build.
+// reader of pkg/ never sees a half-written build. The build's own folders
+// stay in ./target (next to pkg/, so the swap is a rename); only cargo's
+// output follows CARGO_TARGET_DIR.
 const finalPkg = join(root, "pkg");
 const pkg = join(root, "target", `pkg-staging-${process.pid}`);
-const glue = join(root, "target", "js-glue");
-const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.CARGO_HOME ?? `${process.env.HOME}/.cargo`}/bin:${process.env.PATH}` };
 
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
@@ -30,38 +36,24 @@ const step = (what) => console.error(`[build] ${what}`);
 
 step("cargo build --release --target wasm32-unknown-unknown");
 run("cargo", ["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown"]);
+const { target_directory: cargoTarget } = JSON.parse(
+  execFileSync("cargo", ["metadata", "--format-version", "1", "--no-deps"], { cwd: root, env, encoding: "utf8" }),
+);
+const builtWasm = join(cargoTarget, "wasm32-unknown-unknown", "release", "whmcs_permissions.wasm");
 
-step("wasm-bindgen --target web");
+step("wasm-bindgen --target web --experimental-reset-state-function");
 rmSync(glue, { recursive: true, force: true });
 run("wasm-bindgen", [
-  "target/wasm32-unknown-unknown/release/whmcs_permissions.wasm",
+  builtWasm,
   "--target", "web",
   "--omit-default-module-path",
+  // `__wbg_reset_state()`: js/api.ts replaces an instance that trapped
+  // (SECURITY.md); objects of the old instance are refused, never freed into the new.
+  "--experimental-reset-state-function",
   "--out-dir", glue,
   "--out-name", "whmcs_permissions",
 ]);
 writeFileSync(join(glue, "package.json"), '{ "type": "module" }\n');
-// The seam js/api.ts uses to replace an instance that trapped (SECURITY.md):
-// the glue keeps its instance in module variables and initSync() refuses to
-// run twice, so forget the instance and hand back its compiled module.
-const glueJs = join(glue, "whmcs_permissions.js");
-const glueText = readFileSync(glueJs, "utf8");
-if (!["let wasmModule, wasmInstance, wasm;", "let __wbg_init_promise;", "__destroy_into_raw() {"].every((s) => glueText.includes(s))) {
-  throw new Error("wasm-bindgen glue changed: update the reset seam in scripts/build.mjs");
-}
-writeFileSync(glueJs, `${glueText}
-/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
-export function __wbg_reset() {
-    const module = wasmModule;
-    wasm = wasmInstance = wasmModule = __wbg_init_promise = undefined;
-    cachedDataViewMemory0 = cachedUint8ArrayMemory0 = null;
-    return module;
-}
-`);
-writeFileSync(join(glue, "whmcs_permissions.d.ts"), `${readFileSync(join(glue, "whmcs_permissions.d.ts"), "utf8")}
-/** Appended by scripts/build.mjs: drops the instance, returns its module. @internal */
-export function __wbg_reset(): WebAssembly.Module;
-`);
 
 step("wasm-opt -Oz");
 rmSync(pkg, { recursive: true, force: true });
@@ -75,91 +67,93 @@ run(bin("wasm-opt"), [
   "-o", wasmOut,
 ]);
 
-step("js/generated.ts from the core");
-const bytes = readFileSync(wasmOut);
-const glueModule = await import(pathToFileURL(join(glue, "whmcs_permissions.js")).href);
-glueModule.initSync({ module: bytes });
-const names = Array.from(glueModule.permissionNames());
-const generated = `// Generated by scripts/build.mjs from the Rust core (src/vocabulary.rs). Do not edit.
-/** The 13 WHMCS permission names, in canonical (\`GetPermissionsList\`) order. */
-export const PERMISSIONS = Object.freeze([${names.map((n) => JSON.stringify(n)).join(", ")}] as const);
-
-/** One of the 13 permission names. */
-export type PermissionName = (typeof PERMISSIONS)[number];
-`;
-const generatedPath = join(root, "js", "generated.ts");
-if (!existsSync(generatedPath) || readFileSync(generatedPath, "utf8") !== generated) {
-  writeFileSync(generatedPath, generated);
+step("js/generated.ts, js/glue.d.ts from the core");
+for (const file of await staleFiles()) {
+  if (process.env.CI) {
+    // A fresh clone must build what was committed; tests/js/generated.test.mjs reports it.
+    console.error(`[build] warning: ${file.path} is out of date with the core: run \`npm run build\` and commit it`);
+  } else {
+    writeFileSync(join(root, file.path), file.text);
+    console.error(`[build] ${file.path} updated from the core: commit it`);
+  }
 }
 
 step("esbuild: pkg/node.cjs, pkg/node.mjs, pkg/browser.mjs, pkg/deno.mjs, pkg/workerd.mjs");
-// The glue lists its one snippet module once per import; esbuild would warn.
-const common = ["--bundle", "--target=es2020", "--legal-comments=none", "--log-level=warning", "--log-override:duplicate-object-key=silent"];
-run(bin("esbuild"), ["js/node.cts", ...common, "--platform=node", "--format=cjs", `--outfile=${join(pkg, "node.cjs")}`]);
-run(bin("esbuild"), ["js/node.mts", ...common, "--platform=node", "--format=esm", `--outfile=${join(pkg, "node.mjs")}`]);
-run(bin("esbuild"), ["js/browser.ts", ...common, "--platform=neutral", "--format=esm", `--outfile=${join(pkg, "browser.mjs")}`]);
+// js/ imports the glue as "./glue.js" (typed by the committed js/glue.d.ts);
+// its code is this build's wasm-bindgen output.
+const gluePlugin = {
+  name: "wasm-bindgen-glue",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/glue\.js$/ }, (args) =>
+      args.resolveDir === join(root, "js") ? { path: join(glue, "whmcs_permissions.js") } : undefined,
+    );
+  },
+};
+const bundle = (entry, outfile, options) =>
+  esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    target: "es2020",
+    legalComments: "none",
+    logLevel: "warning",
+    // The glue lists its one snippet module once per import; esbuild would warn.
+    logOverride: { "duplicate-object-key": "silent" },
+    plugins: [gluePlugin],
+    ...options,
+  });
+await bundle("js/node.cts", join(pkg, "node.cjs"), { platform: "node", format: "cjs" });
+await bundle("js/node.mts", join(pkg, "node.mjs"), { platform: "node", format: "esm" });
+await bundle("js/browser.ts", join(pkg, "browser.mjs"), { platform: "neutral", format: "esm" });
 // Deno and workerd import the .wasm as a module (kept as written, next to it in pkg/);
 // Deno's is a source-phase import (`import source`), which es2020 does not name.
 for (const name of ["deno", "workerd"]) {
-  run(bin("esbuild"), [`js/${name}.ts`, ...common, "--supported:import-source=true", "--platform=neutral", "--format=esm",
-    "--external:*.wasm", `--outfile=${join(pkg, `${name}.mjs`)}`]);
+  await bundle(`js/${name}.ts`, join(pkg, `${name}.mjs`), {
+    platform: "neutral", format: "esm", supported: { "import-source": true }, external: ["*.wasm"],
+  });
 }
 
-step("tsc declarations");
-rmSync(join(root, "target", "types"), { recursive: true, force: true });
-run(bin("tsc"), ["-p", "tsconfig.build.json"]);
+step("dts-bundle-generator: pkg/index.d.ts, .d.mts, .d.cts");
 // One self-contained declaration file, copied per module format.
-const dts = bundleDeclarations(join(root, "target", "types"), "browser.d.ts");
+const { generateDtsBundle } = require("dts-bundle-generator");
+const [body] = generateDtsBundle(
+  [{ filePath: join(root, "js", "browser.ts"), output: { noBanner: true, exportReferencedTypes: false } }],
+  { preferredConfigPath: join(root, "tsconfig.build.json") },
+);
+// `[Symbol.dispose]` needs the disposable lib; name it, so consumers whose
+// `lib` stops at es2022 still compile (with skipLibCheck off).
+const libs = body.includes("Symbol.dispose") ? '/// <reference lib="esnext.disposable" />\n' : "";
+const dts = `${libs}// Type declarations for whmcs-permissions (generated by scripts/build.mjs).\n${body}`;
 for (const name of ["index.d.ts", "index.d.mts", "index.d.cts"]) writeFileSync(join(pkg, name), dts);
 
 step("esbuild: pkg/cli.cjs");
 // The CLI requires the package by name (its own CommonJS entry), so the glue and .wasm are not duplicated.
-run(bin("esbuild"), ["js/cli.ts", ...common, "--platform=node", "--format=cjs", "--external:whmcs-permissions",
-  "--banner:js=#!/usr/bin/env node", `--outfile=${join(pkg, "cli.cjs")}`]);
+// It bundles kysely (minified: the tarball stays small); the native drivers are optional peer
+// dependencies, loaded only for their engine.
+await bundle("js/cli.ts", join(pkg, "cli.cjs"), {
+  platform: "node", format: "cjs", external: ["whmcs-permissions", "better-sqlite3", "mysql2"], banner: { js: "#!/usr/bin/env node" },
+  minify: true, keepNames: true,
+});
 chmodSync(join(pkg, "cli.cjs"), 0o755);
 
 rmSync(finalPkg, { recursive: true, force: true });
 renameSync(pkg, finalPkg);
 
-step("esbuild: target/demo (server, admin page, sample state)");
-// The server imports the package by name (pkg/node.mjs); the page's import map points it at /pkg/browser.mjs.
-const demo = join(root, "target", `demo-staging-${process.pid}`);
-rmSync(demo, { recursive: true, force: true });
-mkdirSync(join(demo, "public"), { recursive: true });
-run(bin("esbuild"), ["js/demo/server.ts", ...common, "--platform=node", "--format=esm", "--external:whmcs-permissions",
-  `--outfile=${join(demo, "server.mjs")}`]);
-run(bin("esbuild"), ["js/demo/public/app.ts", ...common, "--platform=browser", "--format=esm", "--external:whmcs-permissions",
-  `--outfile=${join(demo, "public", "app.js")}`]);
-for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "demo", "public", file), join(demo, "public", file));
-copyFileSync(join(root, "examples", "sample-state.json"), join(demo, "sample-state.json"));
-rmSync(join(root, "target", "demo"), { recursive: true, force: true });
-renameSync(demo, join(root, "target", "demo"));
+step("esbuild: target/server (server, admin page, storage module, sample state)");
+// The server imports the package by name (pkg/node.mjs: named external, or tsconfig's `paths` would
+// bundle js/browser.ts) and its npm dependencies from node_modules; the page's import map points
+// `whmcs-permissions` at /pkg/browser.mjs.
+const server = join(root, "target", `server-staging-${process.pid}`);
+rmSync(server, { recursive: true, force: true });
+mkdirSync(join(server, "admin"), { recursive: true });
+await bundle("js/server/server.ts", join(server, "server.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
+await bundle("js/server/storage/index.ts", join(server, "storage.mjs"), { platform: "node", format: "esm", packages: "external", external: ["whmcs-permissions"] });
+await bundle("js/admin/app.ts", join(server, "admin", "app.js"), { platform: "browser", format: "esm", external: ["whmcs-permissions"] });
+for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "js", "admin", file), join(server, "admin", file));
+copyFileSync(join(root, "examples", "sample-state.json"), join(server, "sample-state.json"));
+rmSync(join(root, "target", "server"), { recursive: true, force: true });
+renameSync(server, join(root, "target", "server"));
 
+const bytes = readFileSync(join(finalPkg, "whmcs_permissions_bg.wasm"));
 const gz = (await import("node:zlib")).gzipSync(bytes, { level: 9 }).length;
 step(`done: pkg/whmcs_permissions_bg.wasm ${bytes.length} bytes (${gz} gzip)`);
-
-/**
- * Inlines the emitted declaration modules into one file: each relative
- * `export * from "./x.js"` / `import type {..} from "./x.js"` is resolved by
- * inlining x.d.ts once. Our declarations are small and flat, so this is enough.
- */
-function bundleDeclarations(dir, entry) {
-  const seen = new Set();
-  const out = [];
-  const visit = (file) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    let text = readFileSync(join(dir, file), "utf8");
-    text = text.replace(/^(?:export \* from|export type \* from|export \{[^}]*\} from|import (?:type )?\{[^}]*\} from) "\.\/([\w-]+)\.js";\n/gm, (_m, dep) => {
-      visit(`${dep}.d.ts`);
-      return "";
-    });
-    out.push(`// ${file.replace(/\.d\.ts$/, ".ts")}\n${text.replace(/^export \{\};\n/m, "").trim()}\n`);
-  };
-  visit(entry);
-  const body = out.join("\n");
-  // `[Symbol.dispose]` needs the disposable lib; name it, so consumers whose
-  // `lib` stops at es2022 still compile (with skipLibCheck off).
-  const libs = body.includes("Symbol.dispose") ? '/// <reference lib="esnext.disposable" />\n' : "";
-  return `${libs}// Type declarations for whmcs-permissions (generated by scripts/build.mjs).\n${body}`;
-}

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Renders docs/admin-panel.png: the demo server on a fresh copy of the sample
-// state, one saved edit and one edit the browser refuses, in headless Chromium.
+// Renders docs/admin-panel.png: the server on a new SQLite database (which
+// starts as the sample), one saved edit and one edit the browser refuses, in
+// headless Chromium.
 // Run after `node scripts/build.mjs`.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium, root, startServer, tempDir } from "../tests/demo/helpers.mjs";
 
-const server = startServer({ stateFile: join(tempDir(), "state.json") });
+const server = startServer({ databaseUrl: `sqlite:${join(tempDir(), "whmcs.sqlite")}` });
 const browser = await launchChromium();
 try {
   const url = await server.url;

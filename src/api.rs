@@ -71,6 +71,8 @@ pub enum ArgumentError {
     UnknownPermission(String),
     /// A count (`totalresults`) that is not an integer in 0 ..= 2^53-1.
     BadCount(&'static str),
+    /// An argument that must be a string (`matchKey`'s text).
+    NotAString(&'static str, Kind),
     /// `applyBatch`'s calls are not an array.
     CallsNotAnArray(Kind),
     /// A call of a batch is not an object.
@@ -101,6 +103,7 @@ impl fmt::Display for ArgumentError {
                 PERMISSIONS.join(", ")
             ),
             BadCount(what) => write!(f, "{what} must be an integer in 0 ..= 2^53-1"),
+            NotAString(what, k) => write!(f, "{what} must be a string, got {}", k.article()),
             CallsNotAnArray(k) => write!(f, "calls must be an array, got {}", k.article()),
             CallNotAnObject(i, k) => write!(
                 f,

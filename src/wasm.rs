@@ -323,8 +323,14 @@ pub fn response_format(params: JsValue) -> String {
 
 /// `matchKey(text)`: the form emails are matched and searched in.
 #[wasm_bindgen(js_name = matchKey)]
-pub fn match_key(text: &str) -> String {
-    crate::match_key(text)
+pub fn match_key(text: JsValue) -> Api<String> {
+    let text = JsDoc::new(text);
+    match text.as_string().filter(|_| text.kind == Kind::String) {
+        Some(s) => Ok(crate::match_key(&s)),
+        None => Err(thrown(
+            api::ArgumentError::NotAString("text", text.kind).into(),
+        )),
+    }
 }
 
 /// `{"result":"error","message":"Authentication Failed"}`, for API endpoints.

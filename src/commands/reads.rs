@@ -261,19 +261,20 @@ mod tests {
     use crate::commands::Command;
     use crate::state::Model;
 
+    /// The command and params of a case that runs one (functional call
+    /// names are the commands' names in camelCase).
     fn command_of(c: &Value) -> Option<(Command, Value)> {
-        let (name, params) = match c["call"].as_str()? {
-            "localApi" => (c["command"].as_str()?, c.get("postData")?.clone()),
-            call => {
-                let mut chars = call.chars();
-                let first = chars.next()?.to_ascii_uppercase();
-                (
-                    &*Box::leak(format!("{first}{}", chars.as_str()).into_boxed_str()),
-                    c.get("params").cloned().unwrap_or(json!({})),
-                )
-            }
-        };
-        Some((Command::from_name(name)?, params))
+        let call = c["call"].as_str()?;
+        if call == "localApi" {
+            return Some((
+                Command::from_name(c["command"].as_str()?)?,
+                c.get("postData")?.clone(),
+            ));
+        }
+        let command = Command::ALL
+            .into_iter()
+            .find(|cmd| cmd.name().eq_ignore_ascii_case(call))?;
+        Some((command, c.get("params").cloned().unwrap_or(json!({}))))
     }
 
     #[test]

@@ -1,39 +1,46 @@
-// The admin page in headless Chromium (playwright-core + /usr/bin/chromium):
-// browser pre-validation, server verdicts, and what ends up in the state file.
+// The admin page in headless Chromium (playwright-core + /usr/bin/chromium),
+// on the server's default storage (a new data/whmcs.sqlite from the sample):
+// one page of clients at a time, search, browser pre-validation on the page's
+// slice, server verdicts side by side, and what ends up in the database.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deleteUserClient, formatResponse, PERMISSIONS, updateUserPermissions, createClientInvite } from "whmcs-permissions";
-import { launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
+import { exportState, launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
 
-const readState = (file) => JSON.parse(readFileSync(file, "utf8"));
 const link = (state, user, client) => state.user_clients.find((l) => l.user_id === user && l.client_id === client);
 
-test("admin page: edit, owner refusal, remove, invite, mismatch warning; the state file follows", async (t) => {
-  const stateFile = join(tempDir(), "state.json");
-  const server = startServer({ stateFile });
+test("admin page: pages, search, edit, owner refusal, remove, invite, mismatch warning; the database follows", async (t) => {
+  const cwd = tempDir();
+  const server = startServer({ cwd, env: { DATABASE_URL: "", STATE_FILE: "" } });
+  const db = `sqlite:${join(cwd, "data", "whmcs.sqlite")}`;
   const browser = await launchChromium();
   t.after(async () => {
     await browser.close();
     await server.stop();
   });
   const url = await server.url;
+  assert.match(server.output().stdout, /database: sqlite:data\/whmcs\.sqlite/, "the default storage");
   const page = await browser.newPage();
   page.setDefaultTimeout(10000);
   const posts = [];
+  const gets = [];
   const problems = [];
   page.on("request", (r) => {
-    if (r.method() === "POST" && new URL(r.url()).pathname === "/includes/api.php") posts.push(r.postData());
+    const path = new URL(r.url()).pathname;
+    if (r.method() === "POST" && path === "/includes/api.php") posts.push(r.postData());
+    if (r.method() === "GET") gets.push(path);
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
 
-  await page.goto(url);
+  // Two clients per page, so the sample's three make two pages.
+  await page.goto(`${url}?per=2`);
   await page.waitForSelector("html[data-ready=true]", { timeout: 15000 });
-  assert.deepEqual(readState(stateFile).user_clients, sample().user_clients, "created from the sample");
-  // The page reads PERMISSIONS from the module: 13 columns per client table.
+  assert.deepEqual((await exportState(db)).user_clients, sample().user_clients, "created from the sample");
   assert.deepEqual(await page.locator("#client-1 thead th.perm").allTextContents(), [...PERMISSIONS]);
+  assert.deepEqual(await page.locator("section.client").evaluateAll((s) => s.map((e) => e.id)), ["client-1", "client-2"]);
+  assert.match(await page.locator("#status").textContent(), /Clients 1–2 of 3/);
 
   const acme = page.locator("#client-1");
   const verdict = (client) => page.locator(`#verdict-${client} .verdict`);
@@ -42,8 +49,35 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
     server: await verdict(client).locator(".sides div:last-child dd").textContent(),
   });
 
-  await t.test("editing a link, by keyboard: browser and server agree, the file is updated", async () => {
-    const before = readState(stateFile);
+  await t.test("paging: Next shows the third client, Previous the first two", async () => {
+    await page.getByRole("button", { name: "Next →" }).click();
+    await page.locator("#client-3").waitFor();
+    assert.equal(await page.locator("section.client").count(), 1);
+    assert.equal(await page.locator("#page-info").textContent(), "Page 2 of 2");
+    assert.ok(await page.getByRole("button", { name: "Next →" }).isDisabled());
+    await page.getByRole("button", { name: "← Previous" }).click();
+    await page.locator("#client-1").waitFor();
+    assert.equal(await page.locator("#page-info").textContent(), "Page 1 of 2");
+  });
+
+  await t.test("search by a user's email, a company and a client id; no match says so", async () => {
+    const search = async (text) => {
+      await page.getByLabel("Search clients").fill(text);
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.waitForFunction((q) => document.querySelector("#status")?.textContent?.includes(q), text ? `matching “${text}”` : "Clients 1–2 of 3");
+      return page.locator("section.client").evaluateAll((s) => s.map((e) => e.id));
+    };
+    assert.deepEqual(await search("FINN@"), ["client-3"]);
+    assert.deepEqual(await search("glob"), ["client-2"]);
+    assert.deepEqual(await search("dev@example.com"), ["client-1", "client-2"]);
+    assert.deepEqual(await search("3"), ["client-3"]);
+    await search("nobody-here");
+    assert.match(await page.locator("#clients").textContent(), /No client matches “nobody-here”/);
+    assert.deepEqual(await search(""), ["client-1", "client-2"]);
+  });
+
+  await t.test("editing a link, by keyboard: browser and server agree, the database is updated", async () => {
+    const before = await exportState(db);
     const row = acme.locator('tr[data-user="1"]');
     await row.locator("input[name=invoices]").focus();
     await page.keyboard.press("Space");
@@ -58,27 +92,25 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
     assert.equal(await verdict(1).getAttribute("class"), "verdict ok");
     assert.equal(posts.length, 1);
     assert.match(posts[0], /permissions%5B%5D=profile&permissions%5B%5D=invoices&permissions%5B%5D=tickets/);
-    assert.deepEqual(readState(stateFile), expected.state);
-    assert.deepEqual(link(readState(stateFile), 1, 1).permissions, ["profile", "invoices", "tickets"]);
+    assert.deepEqual(await exportState(db), expected.state);
   });
 
   await t.test("the owner row is locked; Edit is refused in the browser and the server is never called", async () => {
-    const before = readFileSync(stateFile, "utf8");
+    const before = await exportState(db);
     const row = acme.locator('tr[data-user="2"]');
     assert.equal(await row.getAttribute("class"), "owner");
     assert.equal(await row.locator("input:disabled:checked").count(), 13);
     await row.getByRole("button", { name: /^Edit/ }).click();
     await verdict(1).locator(".not-called").waitFor();
-    const expected = updateUserPermissions(readState(stateFile), { user_id: "2", client_id: "1", permissions: [...PERMISSIONS] }).response;
+    const expected = updateUserPermissions(before, { user_id: "2", client_id: "1", permissions: [...PERMISSIONS] }).response;
     assert.equal(expected.message, "Permissions cannot be set on a client owner");
     assert.equal(await verdict(1).locator(".headline .message").textContent(), expected.message);
     assert.equal(await verdict(1).getAttribute("class"), "verdict error");
-    // Removing the owner is refused the same way.
     await row.getByRole("button", { name: /^Remove/ }).click();
-    const removeOwner = deleteUserClient(readState(stateFile), { user_id: "2", client_id: "1" }).response.message;
+    const removeOwner = deleteUserClient(before, { user_id: "2", client_id: "1" }).response.message;
     await verdict(1).locator(".headline .message", { hasText: removeOwner }).waitFor();
     assert.equal(posts.length, 1, "no request reached the server");
-    assert.equal(readFileSync(stateFile, "utf8"), before);
+    assert.deepEqual(await exportState(db), before);
   });
 
   await t.test("a link with no permissions checked is refused in the browser", async () => {
@@ -90,19 +122,19 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
   });
 
   await t.test("removing a link", async () => {
-    const before = readState(stateFile);
+    const before = await exportState(db);
     await acme.locator('tr[data-user="4"]').getByRole("button", { name: /^Remove/ }).click();
     await verdict(1).locator(".match").waitFor();
     const expected = deleteUserClient(before, { user_id: "4", client_id: "1" });
     assert.equal((await sides(1)).server, formatResponse(expected.response, "json"));
     assert.equal(await acme.locator('tr[data-user="4"]').count(), 0);
     assert.equal(posts.length, 2);
-    assert.equal(link(readState(stateFile), 4, 1), undefined);
-    assert.deepEqual(readState(stateFile), expected.state);
+    assert.equal(link(await exportState(db), 4, 1), undefined);
+    assert.deepEqual(await exportState(db), expected.state);
   });
 
   await t.test("sending an invite; an invite for an associated user is refused in the browser", async () => {
-    const before = readState(stateFile);
+    const before = await exportState(db);
     await page.getByLabel("Client", { exact: true }).selectOption("2");
     await page.getByLabel("Email address", { exact: true }).fill("  hana@example.com ");
     await page.locator("#invite-permissions").getByLabel("invoices").check();
@@ -112,8 +144,7 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
     const expected = createClientInvite(before, { client_id: "2", email: "  hana@example.com ", permissions: ["profile", "invoices"] });
     assert.equal(expected.response.result, "success");
     assert.equal(await area.locator(".sides div:last-child dd").textContent(), formatResponse(expected.response, "json"));
-    assert.deepEqual(readState(stateFile), expected.state);
-    assert.deepEqual(readState(stateFile).invites.at(-1), { client_id: 2, email: "hana@example.com", permissions: ["profile", "invoices"] });
+    assert.deepEqual(await exportState(db), expected.state);
     await page.locator("#client-2 .invite-list li", { hasText: "hana@example.com" }).waitFor();
     assert.equal(posts.length, 3);
 
@@ -126,10 +157,9 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
   });
 
   await t.test("a stale page: the server disagrees, and the page says so", async () => {
-    // Someone else removes Ana from Globex behind the page's back.
     const res = await fetch(`${url}includes/api.php`, { method: "POST", body: new URLSearchParams({ action: "DeleteUserClient", user_id: "1", client_id: "2" }) });
     assert.equal(await res.text(), '{"result":"success"}');
-    const before = readFileSync(stateFile, "utf8");
+    const before = await exportState(db);
     await page.locator('#client-2 tr[data-user="1"]').getByRole("button", { name: /^Save/ }).click();
     const warning = page.locator("#verdict-2 .match.mismatch");
     await warning.waitFor();
@@ -137,9 +167,8 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
     const { browser: b, server: s } = await sides(2);
     assert.equal(b, '{"result":"success"}');
     assert.equal(s, '{"result":"error","message":"User is not associated with client"}');
-    assert.equal(readFileSync(stateFile, "utf8"), before, "nothing written on an error");
-    // The page reloaded the server's state: the row is gone.
-    assert.equal(await page.locator('#client-2 tr[data-user="1"]').count(), 0);
+    assert.deepEqual(await exportState(db), before, "nothing written on an error");
+    assert.equal(await page.locator('#client-2 tr[data-user="1"]').count(), 0, "the page's slice was loaded again");
     assert.equal(posts.length, 4);
   });
 
@@ -150,5 +179,7 @@ test("admin page: edit, owner refusal, remove, invite, mismatch warning; the sta
     assert.ok((await page.locator("#log .tag.warn").count()) === 1);
   });
 
+  assert.ok(!gets.includes("/api/state"), "the page never loads the whole state");
+  assert.ok(gets.includes("/api/admin/clients"));
   assert.deepEqual(problems, []);
 });

@@ -21,7 +21,7 @@ test("--help prints the usage and exits 0", () => {
   for (const flag of ["--help", "-h"]) {
     const r = cli([flag]);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^Usage: whmcs-permissions <Command> --state FILE/);
+    assert.match(r.stdout, /^Usage: whmcs-permissions <Command> \(--state FILE \| --db URL\)/);
     assert.match(r.stdout, /Exit codes:/);
     assert.equal(r.stderr, "");
   }
@@ -32,7 +32,11 @@ test("bad usage exits 2 with the usage on stderr and touches nothing", () => {
   const text = readFileSync(file, "utf8");
   for (const [args, reason] of [
     [[], /no command given/],
-    [["GetPermissionsList"], /--state FILE is required/],
+    [["GetPermissionsList"], /--state FILE or --db URL is required/],
+    [["GetPermissionsList", "--state", file, "--db", "sqlite:x"], /not both/],
+    [["import", "--db", "sqlite:x"], /import needs one FILE\.json/],
+    [["export"], /export needs --db URL/],
+    [["GetPermissionsList", "--state", file, "--replace"], /--replace is for import/],
     [["GetPermissionsList", "--state"], /--state needs a file name/],
     [["GetPermissionsList", "--state", file, "--frobnicate"], /unknown option --frobnicate/],
     [["UpdateUserPermissions", "DeleteUserClient", "--state", file], /unexpected argument "DeleteUserClient"/],
@@ -185,4 +189,83 @@ test("the package's bin: pkg/cli.cjs is executable, starts with a node shebang, 
   const npx = spawnSync("npx", ["--no-install", "whmcs-permissions", "--help"], { cwd: root, encoding: "utf8" });
   assert.equal(npx.status, 0, npx.stderr);
   assert.match(npx.stdout, /^Usage: whmcs-permissions/);
+});
+
+// --db, import and export: the same tests on SQLite and MariaDB.
+import { ENGINES, exportState, freshDatabase } from "./helpers.mjs";
+
+/** A state with what a real one may hold: extra fields at every level, a top-level `schema`, unicode, an owner with a link row too, comma-string permissions. */
+const oddState = () => ({
+  schema: "whmcs-8",
+  exported: { by: "test", at: [2026, 12, 1] },
+  users: [
+    { id: 7, email: "Ünïcödé@Example.com", firstname: "Zoë", lastname: "Ἀθηνᾶ", language: "greek", datecreated: "2024-01-01", nested: { a: [1, null, true] } },
+    { id: 3, name: "no email" },
+    { id: 9007199254740991, email: "max@example.com", __proto__x: 1 },
+  ],
+  clients: [
+    { id: 2, owner_user_id: 7, company: "Ærø ApS", currency: 1 },
+    { id: 1, owner_user_id: 42 },
+  ],
+  user_clients: [
+    { user_id: 7, client_id: 2, permissions: "orders,profile", note: "owner with a link row" },
+    { user_id: 3, client_id: 2, permissions: [] },
+    { user_id: 9007199254740991, client_id: 1, permissions: ["tickets", "profile", "tickets"] },
+  ],
+  invites: [{ client_id: 99, permissions: "emails" }, { client_id: 2, email: "x@example.com", permissions: ["profile"], sent: false }],
+});
+
+for (const engine of ENGINES) {
+  test(`import then export on ${engine}: the canonical state, deep-equal; a non-empty database needs --replace`, async () => {
+    const db = await freshDatabase(engine);
+    const { file } = stateCopy(JSON.stringify(oddState()));
+    const imported = cli(["import", "--db", db, file]);
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stderr, /imported 3 users, 2 clients, 3 links, 2 invites into /);
+    const exported = cli(["export", "--db", db]);
+    assert.equal(exported.status, 0, exported.stderr);
+    const canonical = localApi("GetPermissionsList", {}, oddState()).state;
+    assert.deepEqual(JSON.parse(exported.stdout), canonical);
+
+    const again = cli(["import", "--db", db, file]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /the database is not empty \(.*tblusers: 3 rows.*\); pass --replace/);
+    const sampleFile = stateCopy().file;
+    const replaced = cli(["import", "--db", db, "--replace", sampleFile]);
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.deepEqual(await exportState(db), localApi("GetPermissionsList", {}, sample()).state);
+  });
+
+  test(`commands with --db on ${engine}: localApi's response and exit code, the change committed`, async () => {
+    const db = await freshDatabase(engine);
+    assert.equal(cli(["import", "--db", db, stateCopy().file]).status, 0);
+    const before = await exportState(db);
+    const ok = cli(["UpdateUserPermissions", "--db", db, "user_id=1", "client_id=1", "permissions[]=invoices", "permissions[]=profile"]);
+    const want = localApi("UpdateUserPermissions", { user_id: "1", client_id: "1", permissions: ["invoices", "profile"] }, before);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, `${formatResponse(want.response, "json")}\n`);
+    assert.deepEqual(await exportState(db), want.state);
+    const refused = cli(["DeleteUserClient", "--db", db, "--xml", "user_id=2", "client_id=1"]);
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stdout, formatResponse(localApi("DeleteUserClient", { user_id: "2", client_id: "1" }, want.state).response, "xml", "DeleteUserClient"));
+    assert.deepEqual(await exportState(db), want.state);
+  });
+
+  test(`import of an invalid state on ${engine} exits 2 with the core's path and writes nothing`, async () => {
+    const db = await freshDatabase(engine);
+    const { file } = stateCopy(JSON.stringify({ users: [{ id: 1 }], clients: [{ id: 1, owner_user_id: 1 }], user_clients: [{ user_id: 1, client_id: 1, permissions: "profile,foo" }] }));
+    const r = cli(["import", "--db", db, file]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^state\.user_clients\[0\]\.permissions: .*foo/);
+    assert.match(r.stderr, /nothing was imported/);
+    assert.deepEqual(await exportState(db), { users: [], clients: [], user_clients: [], invites: [] });
+  });
+}
+
+test("--db with a URL that cannot be used exits 2 and says what was expected", () => {
+  for (const [url, reason] of [["postgres://x/y", /not supported/], ["sqlite:", /has no file path/]]) {
+    const r = cli(["export", "--db", url]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, reason);
+  }
 });

@@ -143,7 +143,8 @@ describe("endpoint without credentials", () => {
       ['"UpdateUserPermissions"', "application/json", 400, /must be an object of params, got a string/],
       ["null", "application/json; charset=utf-8", 400, /must be an object of params, got null/],
       ["[1,2]", "application/json", 400, /must be an object of params, got an array/],
-      ["a=1", "multipart/form-data; boundary=x", 415, /unsupported content type/],
+      ["a=1", "multipart/form-data; boundary=x", 400, /multipart\/form-data body cannot be read/],
+      ["a=1", "multipart/form-data", 400, /multipart\/form-data body cannot be read/],
       ["action=GetPermissionsList", "text/plain", 415, /unsupported content type "text\/plain"/],
     ];
     for (const [body, type, status, reason] of cases) {

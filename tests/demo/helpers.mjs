@@ -1,6 +1,6 @@
-// Shared by the demo tests and scripts/screenshot.mjs: start the built demo
-// server on a free port with its own state file, run the built CLI, launch
-// the system Chromium.
+// Shared by the demo and server tests and scripts/screenshot.mjs: start the
+// built server on a free port with its own state file or database, run the
+// built CLI, make throwaway databases on each engine, launch the system Chromium.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const serverPath = join(root, "target", "demo", "server.mjs");
+export const serverPath = join(root, "target", "server", "server.mjs");
+export const storagePath = join(root, "target", "server", "storage.mjs");
 export const cliPath = join(root, "pkg", "cli.cjs");
 export const samplePath = join(root, "examples", "sample-state.json");
 export const sample = () => JSON.parse(readFileSync(samplePath, "utf8"));
@@ -30,14 +31,15 @@ export function tempDir(prefix = "whmcs-demo-") {
 }
 
 /**
- * Starts the demo server (PORT=0, so the OS picks a free port) and resolves
- * once it prints its URL. `stop()` ends it and resolves with its exit code.
+ * Starts the server (PORT=0, so the OS picks a free port) on a state file
+ * or a database URL, and resolves once it prints its URL. `stop()` ends it
+ * and resolves with its exit code.
  */
-export function startServer({ stateFile, env = {} } = {}) {
+export function startServer({ stateFile, databaseUrl, env = {}, cwd = root } = {}) {
   if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`node scripts/build.mjs\` first`);
   const child = spawn(process.execPath, [serverPath], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", STATE_FILE: stateFile, API_IDENTIFIER: "", API_SECRET: "", ...env },
+    cwd,
+    env: { ...process.env, PORT: "0", STATE_FILE: stateFile, DATABASE_URL: databaseUrl, API_IDENTIFIER: "", API_SECRET: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -47,7 +49,7 @@ export function startServer({ stateFile, env = {} } = {}) {
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
   const ready = new Promise((resolve, reject) => {
     const check = () => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout);
+      const m = /http:\/\/[^/\s]+:\d+\//.exec(stdout);
       if (m) {
         child.stdout.off("data", check);
         resolve(m[0]);
@@ -73,6 +75,50 @@ export function cli(args, options = {}) {
   const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: root, encoding: "utf8", ...options });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * The engines the database suites run on. MariaDB is the throwaway server
+ * scripts/test.sh starts (WHMCS_TEST_MARIADB=mysql://USER:PASS@127.0.0.1:PORT);
+ * without it those tests fail, never skip.
+ */
+export const ENGINES = ["sqlite", "mariadb"];
+
+let dbCount = 0;
+/** A new, empty database on `engine`: its URL. */
+export async function freshDatabase(engine) {
+  if (engine === "sqlite") return `sqlite:${join(tempDir("whmcs-db-"), "whmcs.sqlite")}`;
+  const base = process.env.WHMCS_TEST_MARIADB;
+  if (!base) throw new Error("WHMCS_TEST_MARIADB is not set: scripts/test.sh starts a throwaway MariaDB (scripts/mariadb-start.sh) and sets it");
+  const name = `t${process.pid}_${Date.now().toString(36)}_${dbCount++}`;
+  const { default: mysql } = await import("mysql2/promise");
+  const conn = await mysql.createConnection(`${base}/mysql`);
+  try {
+    await conn.query(`create database \`${name}\``);
+  } finally {
+    await conn.end();
+  }
+  return `${base}/${name}`;
+}
+
+/** The built storage module (target/server/storage.mjs). */
+export async function storageModule() {
+  if (!existsSync(storagePath)) throw new Error(`${storagePath} is missing: run \`node scripts/build.mjs\` first`);
+  return import(storagePath);
+}
+
+/** Runs `f(storage)` on the database at `url`, closing it after. */
+export async function withStorage(url, f) {
+  const { Storage, parseDatabaseUrl } = await storageModule();
+  const storage = await Storage.open(parseDatabaseUrl(url));
+  try {
+    return await f(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+export const importState = (url, state, options) => withStorage(url, (s) => s.importState(state, options));
+export const exportState = (url) => withStorage(url, (s) => s.exportState());
 
 /** Launches /usr/bin/chromium through playwright-core; fails loudly when it is missing. */
 export async function launchChromium() {

@@ -24,7 +24,8 @@ import { runWorkerd } from "./workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
+// Deno, Bun and workerd come from tests/package.json (scripts/setup.sh test).
+const bin = (name) => join(root, "tests", "node_modules", ".bin", name);
 const fixtures = join(here, "fixtures");
 const withFirefox = process.env.SETUP_FIREFOX !== "0";
 const began = Date.now();
@@ -175,7 +176,7 @@ try {
   // 3. The declarations, then the command-line runtimes.
   await typesRow(dirs.types);
   for (const tool of ["deno", "bun", "workerd"]) {
-    if (!existsSync(bin(tool))) rows.push({ runtime: tool, entry: "", vectors: "-", ok: false, problems: [`${bin(tool)} missing: run npm ci`], notes: [] });
+    if (!existsSync(bin(tool))) rows.push({ runtime: tool, entry: "", vectors: "-", ok: false, problems: [`${bin(tool)} missing: run bash scripts/setup.sh test`], notes: [] });
   }
   const ready = { readyAtImport: true };
   await probe("Node CJS (require)", dirs["node-cjs"], process.execPath, ["probe.cjs"], { ...ready, entry: "pkg/node.cjs" });

@@ -26,6 +26,17 @@ export const MESSAGES = new Set([
   "User already associated with client",
   "Command Not Found",
   "Authentication Failed",
+  "You did not enter a first name",
+  "You did not enter a last name",
+  "You did not enter an email address",
+  "You did not enter a password",
+  "A user already exists with that email address",
+  "User ID limit reached",
+  "Invalid User ID requested",
+  "One of `email`, `firstname`, `lastname`, or `language` is required",
+  "Please enter the email address or provide the id",
+  "User Not Found",
+  "Please provide a valid email address",
 ]);
 
 /** A documented response: success, or an error with a known message. */
@@ -238,7 +249,7 @@ export const validState = fc
       user_clients.push({ user_id, client_id, permissions: asString ? perms.join(",") : perms, note: { n: user_clients.length } });
     }
     return {
-      users: users.map((id) => ({ id, email: `u${id}@example.com`, meta: { id } })),
+      users: users.map((id) => ({ id, email: `u${id}@example.com`, firstname: `F${id}`, lastname: "Lee", language: "english", datecreated: "2024-01-01", meta: { id } })),
       clients: clients.map((id, i) => ({ id, owner_user_id: owners[i % owners.length], company: `c${id}` })),
       user_clients,
       invites: invites.map(([client_id, permissions]) => ({ client_id, email: `i${client_id}@example.com`, permissions })),
@@ -252,17 +263,33 @@ const permsParam = fc.oneof(
   fc.subarray(PERMS),
   fc.constantFrom("", "nope", "profile,Nope", " profile ,, orders"),
 );
-const emailParam = fc.oneof(fc.integer({ min: 1, max: 9 }).map((i) => `u${i}@example.com`), fc.constant("new@example.com"));
-const PARAM_SLOTS = [[], ["user_id"], ["client_id"], ["permissions"], ["permissions", 0], ["email"], ["extra"]];
+const emailParam = fc.oneof(fc.integer({ min: 1, max: 9 }).map((i) => `U${i}@Example.com`), fc.constant("new@example.com"));
+const textParam = fc.oneof(fc.constantFrom("Ana", " Ana ", "", "  ", "F1", "lee", "DESC", "u1@"), fc.string({ maxLength: 6 }));
+const countParam = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constantFrom("0", " 2 ", "9007199254740991", "-1", "x"));
+/** Where a hostile value may go in params (shared by the corpus tests). */
+export const PARAM_SLOTS = [
+  [], ["user_id"], ["client_id"], ["permissions"], ["permissions", 0], ["email"], ["extra"],
+  ["id"], ["firstname"], ["lastname"], ["password2"], ["language"], ["search"], ["limitstart"], ["limitnum"], ["sorting"],
+];
 
 /** Params for any command, maybe with a hostile value somewhere: a recipe for `makeParams`. */
 export const params = fc.record({
-  base: fc.record({ user_id: idParam, client_id: idParam, permissions: permsParam, email: emailParam }, { requiredKeys: [] }),
+  base: fc.record(
+    {
+      user_id: idParam, client_id: idParam, permissions: permsParam, email: emailParam, id: idParam,
+      firstname: textParam, lastname: textParam, password2: textParam, language: textParam,
+      search: textParam, limitstart: countParam, limitnum: countParam, sorting: textParam,
+    },
+    { requiredKeys: [] },
+  ),
   slot: fc.option(fc.tuple(fc.constantFrom(...PARAM_SLOTS), hostile), { freq: 2 }),
 });
 export const makeParams = ({ base, slot }) => (slot === null ? structuredClone(base) : put(structuredClone(base), slot[0], realize(slot[1])));
 
-export const COMMANDS = ["UpdateUserPermissions", "DeleteUserClient", "CreateClientInvite", "GetUserPermissions", "GetPermissionsList"];
+export const COMMANDS = [
+  "UpdateUserPermissions", "DeleteUserClient", "CreateClientInvite", "GetUserPermissions", "GetPermissionsList",
+  "AddUser", "UpdateUser", "GetUsers", "ResetPassword",
+];
 /** A command name, or a hostile value (a recipe for `makeCommand`). */
 export const command = fc.oneof(fc.constantFrom(...COMMANDS, "updateuserpermissions", "Nope", "").map((value) => ({ value })), hostile);
 export const makeCommand = realize;
@@ -271,6 +298,7 @@ export const makeCommand = realize;
 export const STATE_SLOTS = [
   [], ["users"], ["clients"], ["user_clients"], ["invites"], ["extra"],
   ["users", 0], ["users", 0, "id"], ["users", 0, "email"], ["users", 0, "meta"],
+  ["users", 0, "firstname"], ["users", 0, "lastname"], ["users", 0, "language"], ["users", 0, "datecreated"], ["users", 0, "validationdata"],
   ["clients", 0], ["clients", 0, "id"], ["clients", 0, "owner_user_id"], ["clients", 0, "company"],
   ["user_clients", 0], ["user_clients", 0, "user_id"], ["user_clients", 0, "client_id"],
   ["user_clients", 0, "permissions"], ["user_clients", 0, "permissions", 0], ["user_clients", 0, "note"],

@@ -4,19 +4,23 @@
 // mutation of the input or a polluted prototype.
 import { test } from "node:test";
 import {
-  api, assert, assertNoPollution, assertOutcome, assertResponse, assertUnchanged, command, CORPUS, CORPUS_NAMES, fc,
-  hostile, makeCommand, makeParams, makeState, outcome, params, put, realize, runs, snapshot, state, STATE_SLOTS, validState,
+  api, assert, assertNoPollution, assertOutcome, assertResponse, assertUnchanged, command, COMMANDS, CORPUS, CORPUS_NAMES, fc,
+  hostile, makeCommand, makeParams, makeState, outcome, PARAM_SLOTS, params, put, realize, runs, snapshot, state, STATE_SLOTS, validState,
 } from "./helpers.mjs";
 
 const good = () => ({
-  users: [{ id: 1, email: "owner@example.com" }, { id: 2, email: "staff@example.com" }],
+  users: [{ id: 1, email: "owner@example.com", firstname: "Olive", lastname: "Owner" }, { id: 2, email: "staff@example.com", language: "english" }],
   clients: [{ id: 1, owner_user_id: 1 }],
   user_clients: [{ user_id: 2, client_id: 1, permissions: ["profile"] }],
   invites: [{ client_id: 1, email: "i@example.com", permissions: "tickets" }],
   extra: {},
 });
-const goodParams = () => ({ user_id: 2, client_id: 1, permissions: "invoices", email: "new@example.com" });
-const WRITES = ["updateUserPermissions", "deleteUserClient", "createClientInvite"];
+const goodParams = () => ({
+  user_id: 2, client_id: 1, permissions: "invoices", email: "new@example.com", id: 2,
+  firstname: "Ana", lastname: "Lee", password2: "s3cret!", language: "english", search: "st", limitstart: 0, limitnum: 5, sorting: "DESC",
+});
+const WRITES = ["updateUserPermissions", "deleteUserClient", "createClientInvite", "addUser", "updateUser", "resetPassword"];
+const READS = ["getUserPermissions", "getUsers"];
 
 /** `o[k]`, or undefined when reading it throws (the test's own read). */
 const field = (o, k) => {
@@ -35,9 +39,17 @@ function callAll(s, p) {
     if ("value" in r) assertOutcome(r.value);
     n++;
   }
-  const g = outcome(() => api.getUserPermissions(s, p));
-  if ("value" in g) assertResponse(g.value);
-  for (const cmd of ["UpdateUserPermissions", "GetPermissionsList", "nope"]) {
+  for (const name of READS) {
+    const g = outcome(() => api[name](s, p));
+    if ("value" in g) assertResponse(g.value);
+  }
+  const page = outcome(() => api.getUsersPage(s, p, 3));
+  if ("value" in page) assertResponse(page.value);
+  for (const cmd of COMMANDS) {
+    const plan = outcome(() => api.readPlan(cmd, p));
+    if ("value" in plan) assert.ok(Array.isArray(plan.value.users));
+  }
+  for (const cmd of ["UpdateUserPermissions", "GetPermissionsList", "AddUser", "GetUsers", "nope"]) {
     const r = outcome(() => api.localApi(cmd, p, s));
     if ("value" in r) assertOutcome(r.value);
   }
@@ -51,17 +63,18 @@ function callAll(s, p) {
         const r = outcome(() => store[name](p));
         if ("value" in r) assertResponse(r.value.response);
       }
-      outcome(() => store.getUserPermissions(p));
+      for (const name of READS) outcome(() => store[name](p));
       outcome(() => store.localApi("DeleteUserClient", p));
+      outcome(() => store.localApi("UpdateUser", p));
       outcome(() => store.hasPermission(field(p, "user_id"), field(p, "client_id"), "invoices"));
-      outcome(() => store.applyBatch([{ command: "UpdateUserPermissions", params: p }, { command: "x", params: p }], { atomic: true }));
+      outcome(() => store.applyBatch([{ command: "UpdateUserPermissions", params: p }, { command: "AddUser", params: p }, { command: "x", params: p }], { atomic: true }));
       const back = outcome(() => store.toState());
       if ("value" in back) assert.equal(typeof back.value, "object");
     } finally {
       store.free();
     }
   }
-  return n + 9;
+  return n + READS.length + 1 + COMMANDS.length + 5 + 8 + READS.length;
 }
 
 test("corpus: every hostile value in every state slot, through every export", (t) => {
@@ -81,7 +94,7 @@ test("corpus: every hostile value in every state slot, through every export", (t
 
 test("corpus: every hostile value in every params slot, through every export", (t) => {
   let calls = 0;
-  const slots = [[], ["user_id"], ["client_id"], ["permissions"], ["permissions", 0], ["email"], ["extra"]];
+  const slots = PARAM_SLOTS;
   for (const slot of slots) {
     for (const name of CORPUS_NAMES) {
       const p = put(goodParams(), slot, CORPUS[name]());
@@ -102,6 +115,12 @@ test("corpus: localApi command and postData, hasPermission ids and name, every v
     const checks = [
       () => api.localApi(v(), goodParams(), good()),
       () => api.localApi("GetUserPermissions", v(), good()),
+      () => api.readPlan(v(), goodParams()),
+      () => api.readPlan("AddUser", v()),
+      () => api.getUsersPage(good(), goodParams(), v()),
+      () => api.getUsersPage(v(), goodParams(), 1),
+      () => api.matchKey(v()),
+      () => api.responseFormat(v()),
       () => api.localApi(v(), v(), v()),
       () => api.hasPermission(good(), v(), 1, "profile"),
       () => api.hasPermission(good(), 2, v(), "profile"),
@@ -113,7 +132,8 @@ test("corpus: localApi command and postData, hasPermission ids and name, every v
     ];
     for (const f of checks) {
       const r = outcome(f);
-      if ("value" in r && typeof r.value === "object") assertResponse(r.value.response ?? r.value);
+      const answer = typeof r.value === "object" ? (r.value.response ?? r.value) : undefined;
+      if (answer && "result" in answer) assertResponse(answer);
       calls++;
     }
     const store = api.PermissionStore.fromState(good());
@@ -248,6 +268,11 @@ test("huge inputs: 10 MB strings, 100,000 segments, 1,000,000-element arrays, 10
     "10 MB non-ASCII permissions string": () => api.updateUserPermissions(s, { user_id: 2, client_id: 1, permissions: "é".repeat(5 * 1024 * 1024) }),
     "10 MB email param": () => api.createClientInvite(s, { client_id: 1, email: `${ten}@example.com`, permissions: "profile" }),
     "10 MB command": () => api.localApi(ten, {}, s),
+    "10 MB AddUser fields": () => api.addUser(s, { firstname: ten, lastname: ten, email: `${ten}@example.com`, password2: ten }),
+    "10 MB UpdateUser email": () => api.updateUser(s, { user_id: 2, email: `a@${ten}.com` }),
+    "10 MB GetUsers search": () => api.getUsers(s, { search: ten }),
+    "10 MB ResetPassword email": () => api.resetPassword(s, { email: `${ten}@x.io` }),
+    "10 MB names in the state": () => api.getUsers({ ...s, users: [{ id: 1, firstname: ten, lastname: ten }, ...s.users.slice(1)] }, { search: "x" }),
     "10 MB id string": () => api.getUserPermissions(s, { user_id: "1".repeat(10 * 1024 * 1024), client_id: 1 }),
     "10 MB email in the state": () => api.createClientInvite({ ...s, users: [{ id: 1, email: ten }, ...s.users.slice(1)] }, { client_id: 1, email: "n@example.com", permissions: "profile" }),
     "10 MB extra field": () => api.updateUserPermissions({ ...s, blob: ten }, { user_id: 2, client_id: 1, permissions: "orders" }),

@@ -1,9 +1,13 @@
 /**
- * The admin page. Every edit runs first in the browser, through the same
- * WebAssembly module the server uses, on the page's copy of the state. A
- * browser error is shown inline and the server is not called; otherwise the
- * same params go to `POST /includes/api.php`, and both verdicts are shown
- * side by side. Every WHMCS message on this page comes from the module.
+ * The admin page. It shows one page of clients at a time (with a search by
+ * client id, company or user email); the server hands the page over as a
+ * slice that is a valid state: the page's clients with their owners, every
+ * user who owns or is linked to them, their links and invites. Every edit
+ * runs first in the browser, through the same WebAssembly module the server
+ * uses, on that slice. A browser error is shown inline and the server is not
+ * called; otherwise the same params go to `POST /includes/api.php`, both
+ * verdicts are shown side by side, and the page's slice is loaded again.
+ * Every WHMCS message on this page comes from the module.
  */
 import {
   formatResponse,
@@ -19,7 +23,20 @@ import {
 type Params = Record<string, string | string[]>;
 type Child = Node | string | null | undefined | false;
 
+/** The page the server sent: its clients and the slice around them. */
+interface AdminPage {
+  total: number;
+  start: number;
+  limit: number;
+  search: string;
+  state: CanonicalState;
+}
+
 let state: CanonicalState | undefined;
+let page: AdminPage | undefined;
+/** Clients per page: 5 (a page stays light at any size of the database), or `?per=N` (1-100) in the page's address. */
+const perPage = Number(new URLSearchParams(location.search).get("per")) || 5;
+const query = { start: 0, limit: Math.min(100, Math.max(1, Math.floor(perPage))), search: "" };
 let credentials: { identifier: string; secret: string } | undefined;
 let busy = false;
 
@@ -48,7 +65,8 @@ function userName(user: User | undefined, id: number): string {
   return typeof user.name === "string" ? user.name : (user.email ?? `User #${id}`);
 }
 const clientName = (client: Client): string => (typeof client.company === "string" ? client.company : `Client #${client.id}`);
-const findUser = (id: number) => state?.users.find((u) => u.id === id);
+let usersById = new Map<number, User>();
+const findUser = (id: number) => usersById.get(id);
 
 function authHeaders(): Record<string, string> {
   if (!credentials) return {};
@@ -56,19 +74,37 @@ function authHeaders(): Record<string, string> {
   return { Authorization: `Basic ${token}` };
 }
 
-/** Fetches the server's state. Returns undefined (and says why) when it cannot. */
-async function fetchState(): Promise<CanonicalState | undefined> {
-  const res = await fetch("/api/state", { headers: authHeaders(), cache: "no-store" });
+/** Fetches the current page of clients. Returns undefined (and says why) when it cannot. */
+async function fetchPage(): Promise<AdminPage | undefined> {
+  const url = `/api/admin/clients?${new URLSearchParams({ start: String(query.start), limit: String(query.limit), search: query.search })}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: authHeaders(), cache: "no-store" });
+  } catch (error) {
+    setStatus(`Could not load the clients: ${error instanceof Error ? error.message : String(error)}`, "warn");
+    return undefined;
+  }
   if (res.status === 401) {
     ($("auth") as HTMLDetailsElement).open = true;
     setStatus("This server requires API credentials: enter them under “API credentials” below.", "warn");
     return undefined;
   }
   if (!res.ok) {
-    setStatus(`Could not load the state: HTTP ${res.status} ${await res.text()}`, "warn");
+    setStatus(`Could not load the clients: HTTP ${res.status} ${await res.text()}`, "warn");
     return undefined;
   }
-  return (await res.json()) as CanonicalState;
+  return (await res.json()) as AdminPage;
+}
+
+/** Loads the page `query` names and shows it. */
+async function load(): Promise<boolean> {
+  const next = await fetchPage();
+  if (!next) return false;
+  page = next;
+  state = next.state;
+  usersById = new Map(state.users.map((u) => [u.id, u]));
+  render();
+  return true;
 }
 
 function setStatus(text: string, kind: "ok" | "warn" = "ok") {
@@ -80,23 +116,43 @@ function setStatus(text: string, kind: "ok" | "warn" = "ok") {
 // ---------------------------------------------------------------- rendering
 
 function render() {
-  if (!state) return;
+  if (!state || !page) return;
   const container = $("clients");
+  const wanted = new Set(state.clients.map((c) => `client-${c.id}`));
+  for (const old of Array.from(container.children)) if (!wanted.has(old.id)) old.remove();
+  let previous: HTMLElement | null = null;
   for (const client of state.clients) {
     let section = document.getElementById(`client-${client.id}`);
-    if (!section) {
-      section = clientSection(client);
-      container.append(section);
+    if (!section) section = clientSection(client);
+    // In page order; sections that stay keep their live regions.
+    if (previous ? previous.nextElementSibling !== section : container.firstElementChild !== section) {
+      if (previous) previous.after(section);
+      else container.prepend(section);
     }
+    previous = section;
     section.querySelector("tbody")!.replaceChildren(...clientRows(client));
     section.querySelector(".invites")!.replaceChildren(...inviteList(client));
   }
+  if (state.clients.length === 0) container.replaceChildren(h("p", { class: "card muted" }, page.search ? `No client matches “${page.search}”.` : "No clients yet."));
   renderInviteClients();
-  const links = state.user_clients.length;
+  renderPager();
+  const first = page.total === 0 ? 0 : page.start + 1;
+  const last = page.start + state.clients.length;
   setStatus(
-    `WebAssembly module loaded in this browser. State from the server: ${state.users.length} users, ` +
-      `${state.clients.length} clients, ${links} user–client links, ${state.invites.length} pending invites.`,
+    `WebAssembly module loaded in this browser. Clients ${first.toLocaleString("en")}–${last.toLocaleString("en")} of ` +
+      `${page.total.toLocaleString("en")}${page.search ? ` matching “${page.search}”` : ""}; on this page: ${state.users.length} users, ` +
+      `${state.user_clients.length} user–client links, ${state.invites.length} pending invites.`,
   );
+}
+
+function renderPager() {
+  const p = page!;
+  const prev = $<HTMLButtonElement>("page-prev");
+  const next = $<HTMLButtonElement>("page-next");
+  prev.disabled = p.start === 0;
+  next.disabled = p.start + p.limit >= p.total;
+  const pages = Math.max(1, Math.ceil(p.total / p.limit));
+  $("page-info").textContent = `Page ${(Math.floor(p.start / p.limit) + 1).toLocaleString("en")} of ${pages.toLocaleString("en")}`;
 }
 
 /** The parts of a client's card that stay put across re-renders (so live regions keep working). */
@@ -291,13 +347,13 @@ async function run(params: Params, area: HTMLElement, subject: string): Promise<
       server = { status: 0, contentType: "", text: `network error: ${error instanceof Error ? error.message : String(error)}` };
     }
     const answersMatch = server.text === browserText;
-    const fresh = await fetchState();
+    const predicted = local.state;
     let statesMatch: boolean | undefined;
-    if (fresh) {
-      // The browser's predicted state and the server's stored one, compared as text.
-      statesMatch = JSON.stringify(fresh) === JSON.stringify(local.state);
-      state = fresh;
-      render();
+    if (await load()) {
+      // The page's clients, links and invites as the browser predicted them and as the server now holds them
+      // (users may differ: one removed from the page's last client is no longer part of the page).
+      const part = (s: CanonicalState) => JSON.stringify([s.clients, s.user_clients, s.invites]);
+      statesMatch = part(state!) === part(predicted);
     }
     showVerdict(area, { command, subject, browser: local.response, browserText, server, answersMatch, statesMatch, changes: local.changes.length });
     log({ command, params, browserText, server, answersMatch });
@@ -394,8 +450,21 @@ async function start() {
     const identifier = $<HTMLInputElement>("auth-identifier").value;
     const secret = $<HTMLInputElement>("auth-secret").value;
     credentials = identifier || secret ? { identifier, secret } : undefined;
-    state = (await fetchState()) ?? state;
-    render();
+    await load();
+  });
+  $("search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    query.search = $<HTMLInputElement>("search-text").value;
+    query.start = 0;
+    void load();
+  });
+  $("page-prev").addEventListener("click", () => {
+    query.start = Math.max(0, query.start - query.limit);
+    void load();
+  });
+  $("page-next").addEventListener("click", () => {
+    query.start += query.limit;
+    void load();
   });
   try {
     await init();
@@ -403,8 +472,7 @@ async function start() {
     setStatus(`The WebAssembly module could not be loaded: ${error instanceof Error ? error.message : String(error)}`, "warn");
     return;
   }
-  state = await fetchState();
-  render();
+  await load();
   document.documentElement.dataset.ready = "true";
 }
 

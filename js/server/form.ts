@@ -1,9 +1,15 @@
 /**
  * Request params the way PHP hands them to WHMCS's `api.php`: an
- * `application/x-www-form-urlencoded` body (or query string) with PHP's
- * bracket syntax (`permissions[]=a&permissions[]=b`, `a[x]=1`), or a JSON
- * object. Only parsing lives here; what the params mean is the core's call.
+ * `application/x-www-form-urlencoded` body (or query string) or a
+ * `multipart/form-data` body (what PHP's curl sends when CURLOPT_POSTFIELDS
+ * is an array), both with PHP's bracket syntax (`permissions[]=a`,
+ * `a[x]=1`), or a JSON object. Only parsing lives here; what the params
+ * mean is the core's call.
  */
+import { multipartFields } from "./multipart.js";
+import { defineOwn } from "./own.js";
+
+export { defineOwn };
 
 /** A body the endpoint cannot read as params; `message` is the HTTP answer's text. */
 export class BadRequest extends Error {
@@ -35,14 +41,19 @@ const isPhpArray = (v: unknown): v is PhpArray =>
  * array of its values (in insertion order), any other an object.
  */
 export function parseForm(text: string): Record<string, unknown> {
-  const root: PhpArray = { entries: new Map(), next: 0 };
+  const pairs: [string, string][] = [];
   for (const pair of text.split("&")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
-    const key = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = decode(eq < 0 ? "" : pair.slice(eq + 1));
-    assign(root, key, value);
+    pairs.push([decode(eq < 0 ? pair : pair.slice(0, eq)), decode(eq < 0 ? "" : pair.slice(eq + 1))]);
   }
+  return fromPairs(pairs);
+}
+
+/** Params from (name, value) pairs in arrival order, by PHP's bracket rules (as `parseForm`). */
+export function fromPairs(pairs: Iterable<readonly [string, string]>): Record<string, unknown> {
+  const root: PhpArray = { entries: new Map(), next: 0 };
+  for (const [key, value] of pairs) assign(root, key, value);
   return toObject(root);
 }
 
@@ -94,10 +105,6 @@ function convert(value: unknown): unknown {
   return toObject(value);
 }
 
-/** Sets an own, enumerable property, so a key such as `__proto__` stays plain data. */
-export function defineOwn(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -125,9 +132,9 @@ function decode(text: string): string {
 /**
  * The params of one request: the query string's, then the body's on top
  * (PHP's `$_REQUEST` order). The body is urlencoded (also when no content
- * type is given) or JSON; anything else is a `BadRequest`.
+ * type is given), multipart or JSON; anything else is a `BadRequest`.
  */
-export function parseParams(query: string, contentType: string | undefined, body: Buffer): Record<string, unknown> {
+export async function parseParams(query: string, contentType: string | undefined, body: Buffer): Promise<Record<string, unknown>> {
   const params = parseForm(query);
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   let fromBody: Record<string, unknown>;
@@ -145,9 +152,17 @@ export function parseParams(query: string, contentType: string | undefined, body
     fromBody = parsed as Record<string, unknown>;
   } else if (type === "" || type === "application/x-www-form-urlencoded") {
     fromBody = parseForm(utf8.decode(body));
+  } else if (type === "multipart/form-data") {
+    let pairs: [string, string][];
+    try {
+      pairs = await multipartFields(contentType!, body);
+    } catch (error) {
+      throw new BadRequest(`the multipart/form-data body cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+    fromBody = fromPairs(pairs);
   } else {
     throw new BadRequest(
-      `unsupported content type ${JSON.stringify(type)}: send application/x-www-form-urlencoded or application/json`,
+      `unsupported content type ${JSON.stringify(type)}: send application/x-www-form-urlencoded, multipart/form-data or application/json`,
       415,
     );
   }

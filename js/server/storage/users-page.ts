@@ -1,0 +1,54 @@
+/**
+ * GetUsers in SQL: the database counts the matching users and cuts the
+ * page (ORDER BY id, LIMIT/OFFSET); the slice holds the page's users, every
+ * client they own or are linked to (with its owner row) and their links;
+ * the core renders the page (`getUsersPage`). A search key longer than the
+ * exact-prefix limit selects a superset by its cut prefix, and the core
+ * then filters, counts and pages that superset itself (`localApi`).
+ */
+import type { ExpressionBuilder } from "kysely";
+import type { ReadPlan } from "../core.js";
+import { cutUtf8, EXACT_PREFIX_BYTES, keyBytes, prefixRange } from "./keys.js";
+import { loadClients, loadLinksOfUsers, type Reader } from "./plan.js";
+import type { Database } from "./schema.js";
+
+type Page = NonNullable<ReadPlan["users_page"]>;
+const KEY_COLUMNS = ["email_key", "firstname_key", "lastname_key", "fullname_key"] as const;
+
+/** Users one of whose keys starts with `prefix` (byte range per key column: each is an index range scan). */
+const startsWith = (prefix: Buffer) => (eb: ExpressionBuilder<Database, "tblusers">) => {
+  const { low, high } = prefixRange(prefix);
+  return eb.or(KEY_COLUMNS.map((column) => eb.and([eb(column, ">=", low), eb(column, "<", high)])));
+};
+
+export interface UsersPage {
+  /** The count the database made; undefined when the core must filter and count a superset itself. */
+  total: number | undefined;
+}
+
+export async function loadUsersPage(r: Reader, page: Page): Promise<UsersPage> {
+  const search = page.search === null ? null : keyBytes(page.search);
+  if (search !== null && Buffer.byteLength(page.search!, "utf8") > EXACT_PREFIX_BYTES) {
+    // Keys are cut at 512 bytes: compare on a prefix every cut key still holds, and let the core decide.
+    const rows = await r.tx.selectFrom("tblusers").selectAll().where(startsWith(cutUtf8(page.search!, EXACT_PREFIX_BYTES))).execute();
+    for (const row of rows) r.into.users.set(row.id, row);
+    await withClients(r, rows.map((u) => u.id));
+    return { total: undefined };
+  }
+  const filtered = (q: any) => (search === null ? q : q.where(startsWith(search)));
+  const counted = await filtered(r.tx.selectFrom("tblusers").select((eb: any) => eb.fn.countAll().as("n"))).executeTakeFirst();
+  const total = Number(counted?.n ?? 0);
+  const rows = await filtered(r.tx.selectFrom("tblusers").selectAll())
+    .orderBy("id", page.descending ? "desc" : "asc")
+    .limit(page.limit)
+    .offset(page.start)
+    .execute();
+  for (const row of rows) r.into.users.set(row.id, row);
+  await withClients(r, rows.map((u: { id: number }) => u.id));
+  return { total };
+}
+
+async function withClients(r: Reader, userIds: number[]): Promise<void> {
+  const { clientIds } = await loadLinksOfUsers(r, userIds);
+  await loadClients(r, clientIds);
+}
