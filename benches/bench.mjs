@@ -2,13 +2,13 @@
 // `npm run bench`: speed and size of whmcs-permissions, as ratios against a
 // plain-JavaScript baseline measured in the same run (benches/baseline.mjs).
 // `--smoke` runs every measurement with tiny sizes (CI checks it runs).
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { gzipSync } from "node:zlib";
 import * as api from "whmcs-permissions";
 import { JsStore, jsUpdateUserPermissions } from "./baseline.mjs";
 import { makeState, measure as measureScaled } from "./common.mjs";
+import { rows as startRows, sizeAndStart } from "./start.mjs";
 
 const smoke = process.argv.includes("--smoke");
 const scale = smoke ? 0.01 : 1;
@@ -75,28 +75,9 @@ function child(script, args) {
 const scaling = child("./scaling.mjs", [SIZES.small, SIZES.big, scale]);
 const linear = child("./linear.mjs", [scale]);
 
-// 4. Size and cold start.
-const wasmBytes = readFileSync(new URL("../pkg/whmcs_permissions_bg.wasm", import.meta.url));
-const gz = gzipSync(wasmBytes, { level: 9 }).length;
-/** Median wall time of each command, run interleaved so drift hits all alike. */
-function startMs(commands, runs) {
-  const times = commands.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    commands.forEach((args, k) => {
-      const t = process.hrtime.bigint();
-      execFileSync(process.execPath, args, { cwd: new URL("..", import.meta.url).pathname, stdio: "ignore" });
-      times[k].push(Number(process.hrtime.bigint() - t) / 1e6);
-    });
-  }
-  return times.map((v) => v.sort((a, b) => a - b)[Math.floor(runs / 2)]);
-}
+// 4. Size and cold start (benches/start.mjs, which also runs on its own).
 const runs = smoke ? 3 : 31;
-const [bare, cjs, esmBare, esm] = startMs([
-  ["-e", "0"],
-  ["-e", "require('whmcs-permissions').getPermissionsList()"],
-  ["--input-type=module", "-e", "0"],
-  ["--input-type=module", "-e", "import { getPermissionsList } from 'whmcs-permissions'; getPermissionsList()"],
-], runs);
+const start = sizeAndStart(runs);
 
 // Report (printed; with --write also saved to BENCHMARKS.md)
 const lines = [];
@@ -125,11 +106,10 @@ for (const { name, a, b } of linear) {
 }
 const memMb = scaling.memoryBytes / 2 ** 20;
 say(`\n| other | value | target | met |\n|---|---:|---:|:-:|`);
-say(`| .wasm size | ${wasmBytes.length} B raw, ${gz} B gzip (${(gz / 1024).toFixed(1)} KiB) | ≤ 30 KiB gzip | ${gz <= 30 * 1024 ? "yes" : "NO"} |`);
+for (const line of startRows(start).slice(0, 1)) say(line);
 say(`| WASM memory holding ${n(scaling.big)} links, ${n(scaling.bigUsers)} users | ${memMb.toFixed(1)} MiB | ≤ 64 MiB | ${memMb <= 64 ? "yes" : "NO"} |`);
 say(`| fromState, ${n(scaling.big)} links, ${n(scaling.bigUsers)} users | ${fmt(scaling.fromStateBigNs)} | — | — |`);
-say(`| Node cold start, require (CJS) | ${(cjs - bare).toFixed(1)} ms over \`node -e 0\` (${cjs.toFixed(1)} vs ${bare.toFixed(1)} ms) | ≤ 15 ms | ${cjs - bare <= 15 ? "yes" : "NO"} |`);
-say(`| Node cold start, import (ESM) | ${(esm - esmBare).toFixed(1)} ms over an empty ESM script (${esm.toFixed(1)} vs ${esmBare.toFixed(1)} ms) | ≤ 15 ms | ${esm - esmBare <= 15 ? "yes" : "NO"} |`);
+for (const line of startRows(start).slice(1)) say(line);
 
 if (process.argv.includes("--write") && !smoke) {
   const { writeFileSync } = await import("node:fs");
