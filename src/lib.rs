@@ -39,6 +39,11 @@ pub mod render;
 mod response;
 mod state;
 mod store;
+#[cfg(any(target_arch = "wasm32", test))]
+mod text;
+// Responses as host values: the .wasm's way to return them (natively, serde).
+#[cfg(any(target_arch = "wasm32", test))]
+mod tree;
 mod vocabulary;
 
 /// The wasm-bindgen exports (what the npm package calls).

@@ -7,13 +7,13 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, CallError, Outcome};
 use crate::commands::Command;
 use crate::doc::{Doc, HostError, Kind};
 use crate::store::{Call, Store};
+use crate::tree::{ToTree, Tree};
 
 #[wasm_bindgen]
 extern "C" {
@@ -166,11 +166,36 @@ impl Doc for JsDoc {
     }
 }
 
+/// Responses, changes and plans as plain JS values, built directly
+/// (src/tree.rs: the trees their serde impls describe).
+impl Tree for JsValue {
+    fn null() -> Self {
+        JsValue::NULL
+    }
+    fn bool(b: bool) -> Self {
+        JsValue::from_bool(b)
+    }
+    fn number(n: u64) -> Self {
+        JsValue::from_f64(n as f64)
+    }
+    fn string(s: &str) -> Self {
+        JsValue::from_str(s)
+    }
+    fn array(items: Vec<Self>) -> Self {
+        items.into_iter().collect::<Array>().into()
+    }
+    fn object() -> Self {
+        Object::new().into()
+    }
+    fn set(&mut self, k: &'static str, value: Self) {
+        // On a plain object this crate made: it cannot throw.
+        let _ = Reflect::set(self, &key(k), &value);
+    }
+}
+
 /// A Rust value as a plain JS value (objects, arrays, numbers, strings).
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+fn to_js<T: ToTree + ?Sized>(value: &T) -> JsValue {
+    value.to_tree()
 }
 
 /// `CallError` as the exception the API throws.
