@@ -158,10 +158,10 @@ export interface InitOutput {
     readonly updateUser: (a: any, b: any) => [number, number, number];
     readonly updateUserPermissions: (a: any, b: any) => [number, number, number];
     readonly wasmMemoryBytes: () => number;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __externref_drop_slice: (a: number, b: number) => void;
