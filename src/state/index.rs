@@ -40,13 +40,32 @@ impl SlotIndex {
 
     /// The slot holding `key`.
     pub fn get(&self, key: u64, key_of: impl Fn(u32) -> u64) -> Option<u32> {
+        self.find(key, &key_of)
+    }
+
+    /// Adds `slot` under `key`, or returns the slot that already holds it.
+    pub fn insert(&mut self, key: u64, slot: u32, key_of: impl Fn(u32) -> u64) -> Result<(), u32> {
+        self.add(key, slot, &key_of)
+    }
+
+    /// Removes the slot holding `key`.
+    pub fn remove(&mut self, key: u64, key_of: impl Fn(u32) -> u64) {
+        self.take(key, &key_of)
+    }
+
+    // The methods above take any closure; the table's code is compiled once,
+    // here, for a `dyn` one (each closure type would get its own copy of
+    // hashbrown's probing and resizing: ~0.8 KB of .wasm each).
+
+    #[inline(never)]
+    fn find(&self, key: u64, key_of: &dyn Fn(u32) -> u64) -> Option<u32> {
         self.table
             .find(hash(key), |&slot| key_of(slot) == key)
             .copied()
     }
 
-    /// Adds `slot` under `key`, or returns the slot that already holds it.
-    pub fn insert(&mut self, key: u64, slot: u32, key_of: impl Fn(u32) -> u64) -> Result<(), u32> {
+    #[inline(never)]
+    fn add(&mut self, key: u64, slot: u32, key_of: &dyn Fn(u32) -> u64) -> Result<(), u32> {
         match self
             .table
             .entry(hash(key), |&s| key_of(s) == key, |&s| hash(key_of(s)))
@@ -59,8 +78,8 @@ impl SlotIndex {
         }
     }
 
-    /// Removes the slot holding `key`.
-    pub fn remove(&mut self, key: u64, key_of: impl Fn(u32) -> u64) {
+    #[inline(never)]
+    fn take(&mut self, key: u64, key_of: &dyn Fn(u32) -> u64) {
         if let Ok(e) = self
             .table
             .find_entry(hash(key), |&slot| key_of(slot) == key)
