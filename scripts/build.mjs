@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds pkg/ from the Rust core:
-//   1. cargo build (wasm32, release)        -> <cargo target dir>/wasm32-unknown-unknown/release/*.wasm
+//   1. cargo build (wasm32, release, no_std)-> <cargo target dir>/wasm32-unknown-unknown/release/*.wasm
 //                                              (CARGO_TARGET_DIR respected: cargo metadata says where)
 //   2. wasm-bindgen --target web            -> target/js-glue/ (glue + .wasm), with wasm-bindgen's
 //                                              own reset (--experimental-reset-state-function)
@@ -34,8 +34,9 @@ function run(cmd, args) {
 }
 const step = (what) => console.error(`[build] ${what}`);
 
-step("cargo build --release --target wasm32-unknown-unknown");
-run("cargo", ["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown"]);
+step("cargo build --release --target wasm32-unknown-unknown --no-default-features");
+// Without the `std` feature: `no_std` + alloc, a panic traps (Cargo.toml, src/lib.rs).
+run("cargo", ["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--no-default-features"]);
 const { target_directory: cargoTarget } = JSON.parse(
   execFileSync("cargo", ["metadata", "--format-version", "1", "--no-deps"], { cwd: root, env, encoding: "utf8" }),
 );

@@ -1,7 +1,7 @@
 //! The functional API: each call validates the whole state, runs one command
 //! and returns a new state. The caller's state is never modified.
 
-use std::fmt;
+use crate::prelude::*;
 
 use crate::commands::{Command, GetUsers, ReadPlan};
 use crate::doc::{Doc, HostError, Kind};
@@ -9,6 +9,7 @@ use crate::params::{expect_params_object, parse_id, shown_name, ParamsError, MAX
 use crate::render::RenderError;
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation, StateError, StateErrorKind};
+use crate::text::{display_message, push_all, push_u64, Message};
 use crate::vocabulary::{Permission, PERMISSIONS};
 
 /// What a writing command returns: the response, the new state and what
@@ -87,61 +88,69 @@ pub enum ArgumentError {
     Render(RenderError),
 }
 
-impl fmt::Display for ArgumentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Message for ArgumentError {
+    fn write_to(&self, out: &mut String) {
         use ArgumentError::*;
+        let got = |out: &mut String, what: &str, k: &Kind| {
+            push_all(out, &[what, " must be a string, got ", k.article()])
+        };
         match self {
-            Params(e) => e.fmt(f),
-            CommandNotAString(k) => write!(f, "command must be a string, got {}", k.article()),
-            PostDataNotAnObject(k) => write!(f, "postData must be an object, got {}", k.article()),
-            PermissionNotAString(k) => {
-                write!(f, "permission must be a string, got {}", k.article())
+            Params(e) => e.write_to(out),
+            CommandNotAString(k) => got(out, "command", k),
+            PostDataNotAnObject(k) => {
+                push_all(out, &["postData must be an object, got ", k.article()])
             }
-            UnknownPermission(name) => write!(
-                f,
-                "unknown permission \"{name}\": expected one of {}",
-                PERMISSIONS.join(", ")
-            ),
-            BadCount(what) => write!(f, "{what} must be an integer in 0 ..= 2^53-1"),
-            NotAString(what, k) => write!(f, "{what} must be a string, got {}", k.article()),
-            CallsNotAnArray(k) => write!(f, "calls must be an array, got {}", k.article()),
-            CallNotAnObject(i, k) => write!(
-                f,
-                "calls[{i}] must be an object {{command, params}}, got {}",
-                k.article()
-            ),
-            CallCommandNotAString(i, k) => {
-                write!(
-                    f,
-                    "calls[{i}].command must be a string, got {}",
-                    k.article()
-                )
+            PermissionNotAString(k) => got(out, "permission", k),
+            UnknownPermission(name) => {
+                push_all(
+                    out,
+                    &["unknown permission \"", name, "\": expected one of "],
+                );
+                for (i, p) in PERMISSIONS.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(p);
+                }
             }
-            CallParamsNotAnObject(i, k) => {
-                write!(
-                    f,
-                    "calls[{i}].params must be an object, got {}",
-                    k.article()
-                )
+            BadCount(what) => push_all(out, &[what, " must be an integer in 0 ..= 2^53-1"]),
+            NotAString(what, k) => got(out, what, k),
+            CallsNotAnArray(k) => push_all(out, &["calls must be an array, got ", k.article()]),
+            CallNotAnObject(i, k) => {
+                call(out, *i, "] must be an object {command, params}, got ", k)
             }
-            CallsUnreadable(e) => write!(f, "calls could not be read: {e}"),
-            Render(e) => e.fmt(f),
+            CallCommandNotAString(i, k) => call(out, *i, "].command must be a string, got ", k),
+            CallParamsNotAnObject(i, k) => call(out, *i, "].params must be an object, got ", k),
+            CallsUnreadable(e) => {
+                out.push_str("calls could not be read: ");
+                e.write_to(out);
+            }
+            Render(e) => e.write_to(out),
         }
     }
 }
 
-impl std::error::Error for ArgumentError {}
+/// `calls[<i><what><kind>`.
+fn call(out: &mut String, i: usize, what: &str, k: &Kind) {
+    out.push_str("calls[");
+    push_u64(out, i as u64);
+    push_all(out, &[what, k.article()]);
+}
 
-impl fmt::Display for CallError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+display_message!(ArgumentError, CallError);
+
+impl core::error::Error for ArgumentError {}
+
+impl Message for CallError {
+    fn write_to(&self, out: &mut String) {
         match self {
-            CallError::State(e) => e.fmt(f),
-            CallError::Type(e) => e.fmt(f),
+            CallError::State(e) => e.write_to(out),
+            CallError::Type(e) => e.write_to(out),
         }
     }
 }
 
-impl std::error::Error for CallError {}
+impl core::error::Error for CallError {}
 
 impl From<StateError> for CallError {
     fn from(e: StateError) -> Self {

@@ -7,7 +7,7 @@
 //! whatever they hold — come back untouched, and a deep or odd extra field
 //! costs nothing.
 
-use std::fmt;
+use crate::prelude::*;
 
 /// What kind of value a [`Doc`] is, the way `typeof` and `Array.isArray`
 /// would see it.
@@ -70,13 +70,14 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostError(pub String);
 
-impl fmt::Display for HostError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl crate::text::Message for HostError {
+    fn write_to(&self, out: &mut String) {
+        out.push_str(&self.0);
     }
 }
+crate::text::display_message!(HostError);
 
-impl std::error::Error for HostError {}
+impl core::error::Error for HostError {}
 
 /// A host value the core can read and build.
 ///

@@ -1,6 +1,8 @@
 //! The email rules every command shares: when an address is valid, and
 //! when two addresses match.
 
+use crate::prelude::*;
+
 /// Longest email address accepted, in code points.
 pub const MAX_EMAIL_CHARS: usize = 254;
 

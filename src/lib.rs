@@ -28,6 +28,13 @@
 //! asks [`read_plan`] which records a command reads, loads that slice of
 //! its database and runs the command on it.
 #![warn(missing_docs)]
+// The npm package's .wasm is built without the `std` feature
+// (scripts/build.mjs): then the crate is `no_std` + `alloc` on wasm32, and
+// a panic traps (see `panic` below) instead of running std's panic
+// machinery, which would bring `core::fmt` and panic messages along.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 mod api;
 mod commands;
@@ -35,11 +42,11 @@ mod doc;
 mod email;
 mod lowercase;
 mod params;
+mod prelude;
 pub mod render;
 mod response;
 mod state;
 mod store;
-#[cfg(any(target_arch = "wasm32", test))]
 mod text;
 // Responses as host values: the .wasm's way to return them (natively, serde).
 #[cfg(any(target_arch = "wasm32", test))]
@@ -69,3 +76,12 @@ pub use response::{
 pub use state::{StateError, StateErrorKind};
 pub use store::{BatchOutcome, Call, Store};
 pub use vocabulary::{Permission, PermissionSet, PERMISSIONS};
+
+/// A panic (a bug: the core has no panicking path on any input it is given)
+/// traps the instance, as `panic = "abort"` does with std; the wrapper
+/// replaces a trapped instance (SECURITY.md).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

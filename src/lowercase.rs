@@ -7,6 +7,8 @@
 //! these tables take about 3 KB. The tests compare every char, and a capital
 //! sigma next to every char, with std's answer.
 
+use crate::prelude::*;
+
 include!(concat!(env!("OUT_DIR"), "/lowercase_tables.rs"));
 
 /// `text.to_lowercase()`, exactly.

@@ -1,9 +1,10 @@
 //! Reading ids and permission lists the way WHMCS receives them: from a form
 //! post (strings) or JSON (numbers, arrays).
 
-use std::fmt;
+use crate::prelude::*;
 
 use crate::doc::{Doc, HostError, Kind};
+use crate::text::{display_message, push_all, Message};
 use crate::vocabulary::{Permission, PermissionSet};
 
 /// The largest id: 2^53-1, the largest integer a JS number holds exactly.
@@ -31,7 +32,14 @@ pub fn php_trim(s: &str) -> &str {
 /// assert_eq!(parse_id_number(1.5), None);
 /// ```
 pub fn parse_id_number(n: f64) -> Option<u64> {
-    (n.fract() == 0.0 && n >= 1.0 && n <= MAX_ID as f64).then_some(n as u64)
+    whole_number(n, 1.0)
+}
+
+/// `n` when it is an integer in `min ..= 2^53-1` (NaN is not; `-0` is 0).
+/// Within that range the conversion to `u64` is exact for integers, so it
+/// tells integers apart without std's `f64::fract` (the .wasm is `no_std`).
+pub(crate) fn whole_number(n: f64, min: f64) -> Option<u64> {
+    (n >= min && n <= MAX_ID as f64 && n as u64 as f64 == n).then_some(n as u64)
 }
 
 /// An id from a string: PHP-trimmed, then one or more ASCII digits whose
@@ -152,7 +160,7 @@ impl SegmentList {
 /// ```
 pub fn shown_name(name: &str) -> String {
     match name.char_indices().nth(SHOWN_NAME_CHARS) {
-        Some((cut, _)) => format!("{}...", name.get(..cut).unwrap_or(name)),
+        Some((cut, _)) => [name.get(..cut).unwrap_or(name), "..."].concat(),
         None => name.to_owned(),
     }
 }
@@ -176,20 +184,22 @@ pub enum ParamsError {
     },
 }
 
-impl fmt::Display for ParamsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Message for ParamsError {
+    fn write_to(&self, out: &mut String) {
         match self {
             ParamsError::NotAnObject(kind) => {
-                write!(f, "params must be an object, got {}", kind.article())
+                push_all(out, &["params must be an object, got ", kind.article()])
             }
             ParamsError::Unreadable { key, reason } => {
-                write!(f, "params.{key} could not be read: {reason}")
+                push_all(out, &["params.", key, " could not be read: "]);
+                reason.write_to(out);
             }
         }
     }
 }
+display_message!(ParamsError);
 
-impl std::error::Error for ParamsError {}
+impl core::error::Error for ParamsError {}
 
 /// Checks that params is an object (not an array, not null).
 pub(crate) fn expect_params_object<D: Doc>(params: &D) -> Result<(), ParamsError> {
@@ -248,7 +258,7 @@ pub fn parse_count<D: Doc>(value: Option<&D>, min: u64) -> Option<u64> {
     let n = match value.kind() {
         Kind::Number => {
             let n = value.as_f64()?;
-            (n.fract() == 0.0 && n >= 0.0 && n <= MAX_ID as f64).then_some(n as u64)
+            whole_number(n, 0.0)
         }
         Kind::String => parse_digits(php_trim(&value.as_string()?)),
         _ => None,

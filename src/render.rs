@@ -7,10 +7,11 @@
 //! symbols left out of objects and written as `null` in arrays; a bigint
 //! refused), within one set of limits for every build.
 
-use std::fmt::{self, Write};
+use crate::prelude::*;
 
 use crate::doc::{Doc, HostError, Kind};
 use crate::params::php_trim;
+use crate::text::{display_message, push_all, push_i64, push_u64, Message};
 
 /// Deepest nesting `formatResponse` accepts; responses are three levels deep.
 pub const MAX_DEPTH: usize = 64;
@@ -95,28 +96,38 @@ pub enum RenderError {
     Unreadable(HostError),
 }
 
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cannot = "response cannot be rendered:";
+impl Message for RenderError {
+    fn write_to(&self, out: &mut String) {
+        let cannot = "response cannot be rendered: ";
         match self {
             RenderError::NotAnObject(k) => {
-                write!(f, "response must be an object, got {}", k.article())
+                push_all(out, &["response must be an object, got ", k.article()])
             }
-            RenderError::UnknownFormat => f.write_str("format must be \"json\" or \"xml\""),
+            RenderError::UnknownFormat => out.push_str("format must be \"json\" or \"xml\""),
             RenderError::CommandNotAString(k) => {
-                write!(f, "command must be a string, got {}", k.article())
+                push_all(out, &["command must be a string, got ", k.article()])
             }
             RenderError::TooDeep => {
-                write!(f, "{cannot} it is nested deeper than {MAX_DEPTH} levels")
+                push_all(out, &[cannot, "it is nested deeper than "]);
+                push_u64(out, MAX_DEPTH as u64);
+                out.push_str(" levels");
             }
-            RenderError::TooLarge => write!(f, "{cannot} it holds more than {MAX_VALUES} values"),
-            RenderError::BigInt => write!(f, "{cannot} it holds a bigint"),
-            RenderError::Unreadable(e) => write!(f, "{cannot} {e}"),
+            RenderError::TooLarge => {
+                push_all(out, &[cannot, "it holds more than "]);
+                push_u64(out, MAX_VALUES as u64);
+                out.push_str(" values");
+            }
+            RenderError::BigInt => push_all(out, &[cannot, "it holds a bigint"]),
+            RenderError::Unreadable(e) => {
+                out.push_str(cannot);
+                e.write_to(out);
+            }
         }
     }
 }
+display_message!(RenderError);
 
-impl std::error::Error for RenderError {}
+impl core::error::Error for RenderError {}
 
 /// Renders a response as the WHMCS API does: JSON exactly as
 /// `JSON.stringify` writes it, or XML — a declaration, a `<whmcsapi>` root
@@ -308,7 +319,7 @@ impl Writer {
             return Ok(());
         }
         let name = xml_name(key);
-        let _ = write!(self.out, "<{name}>");
+        push_all(&mut self.out, &["<", &name, ">"]);
         match value.kind() {
             Kind::Null | Kind::Undefined | Kind::Other => {}
             Kind::Bool => self.out.push_str(if value.as_bool() == Some(true) {
@@ -328,7 +339,7 @@ impl Writer {
             }
             Kind::Array => {} // expanded into repeated elements above
         }
-        let _ = writeln!(self.out, "</{name}>");
+        push_all(&mut self.out, &["</", &name, ">\n"]);
         Ok(())
     }
 }
@@ -345,13 +356,14 @@ impl Writer {
 /// assert_eq!(js_number(123.456), "123.456");
 /// ```
 pub fn js_number(n: f64) -> String {
+    use core::fmt::Write;
     if n.is_nan() {
         return "NaN".into();
     }
     if n.is_infinite() {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    if n == n.trunc() && n.abs() < 9_007_199_254_740_992.0 {
+    if is_safe_integer(n) {
         return (n as i64).to_string();
     }
     // `{:e}` gives the shortest round-trip digits, as JS does: "1.2345e2".
@@ -363,14 +375,14 @@ pub fn js_number(n: f64) -> String {
     let mut out = String::from(if n < 0.0 { "-" } else { "" });
     if k <= e && e <= 21 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (e - k) as usize));
+        out.extend(core::iter::repeat_n('0', (e - k) as usize));
     } else if 0 < e && e <= 21 {
         out.push_str(&digits[..e as usize]);
         out.push('.');
         out.push_str(&digits[e as usize..]);
     } else if -6 < e && e <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-e) as usize));
+        out.extend(core::iter::repeat_n('0', (-e) as usize));
         out.push_str(&digits);
     } else {
         out.push_str(&digits[..1]);
@@ -383,6 +395,12 @@ pub fn js_number(n: f64) -> String {
     out
 }
 
+/// Whether `n` is an integer below 2^53 in magnitude (exact as an `i64`;
+/// without std's `f64::trunc`, which `no_std` lacks).
+fn is_safe_integer(n: f64) -> bool {
+    n.abs() < 9_007_199_254_740_992.0 && n as i64 as f64 == n
+}
+
 /// Writes a number as JavaScript's `String(n)` (`null` when not finite,
 /// as JSON.stringify does). Integers are written here; other numbers by the
 /// host ([`Doc::number_text`]: exact by definition in JavaScript, and it keeps
@@ -390,8 +408,8 @@ pub fn js_number(n: f64) -> String {
 fn write_number<D: Doc>(out: &mut String, n: f64) {
     if !n.is_finite() {
         out.push_str("null");
-    } else if n == n.trunc() && n.abs() < 9_007_199_254_740_992.0 {
-        let _ = write!(out, "{}", n as i64);
+    } else if is_safe_integer(n) {
+        push_i64(out, n as i64);
     } else {
         out.push_str(&D::number_text(n));
     }
@@ -409,7 +427,10 @@ fn write_json_string(out: &mut String, s: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
             }
             c => out.push(c),
         }

@@ -1,6 +1,8 @@
 //! WHMCS responses and change records, and rendering responses as the
 //! WHMCS API does (JSON or XML).
 
+use crate::prelude::*;
+
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::vocabulary::PermissionSet;
@@ -209,7 +211,7 @@ impl Serialize for Response {
             Response::UserId(id) => {
                 let mut s = serializer.serialize_struct("Response", 2)?;
                 s.serialize_field("result", "success")?;
-                s.serialize_field("user_id", &id.to_string())?;
+                s.serialize_field("user_id", &crate::text::u64_text(*id))?;
                 s.end()
             }
             Response::Users(page) => {

@@ -5,6 +5,8 @@
 //! Every command runs on the same model the functional API builds per
 //! call, so a store and the functional API give the same answers.
 
+use crate::prelude::*;
+
 use crate::api::{check_permission, command_arg, holds, ArgumentError, CallError};
 use crate::commands::{Applied, Command};
 use crate::doc::{Doc, HostError, Kind};

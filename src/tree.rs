@@ -6,6 +6,8 @@
 //! `wasm.rs` implements [`Tree`] for `JsValue`; the tests implement it for
 //! `serde_json::Value`.
 
+use crate::prelude::*;
+
 use crate::commands::{LinkKey, MemberQuery, ReadPlan, UsersQuery};
 use crate::response::{Change, ClientRef, NewUser, Response, UserFields, UserSummary};
 use crate::text::u64_text;

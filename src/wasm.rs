@@ -4,7 +4,9 @@
 //! Rust frames), results become plain JS objects through serde, and errors
 //! become the wrapper's `StateError` and `TypeError`.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use core::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -13,6 +15,7 @@ use crate::api::{self, CallError, Outcome};
 use crate::commands::Command;
 use crate::doc::{Doc, HostError, Kind};
 use crate::store::{Call, Store};
+use crate::text::Message;
 use crate::tree::{ToTree, Tree};
 
 #[wasm_bindgen]
@@ -27,12 +30,64 @@ extern "C" {
     fn js_string(n: f64) -> String;
 }
 
-// Object spread (`{...o}`) copies own enumerable properties as data, so a
-// `__proto__` key stays a key; js-sys has no binding for it.
-#[wasm_bindgen(inline_js = "export function spread(o) { return { ...o }; }")]
+// `spread`: object spread (`{...o}`) copies own enumerable properties as
+// data, so a `__proto__` key stays a key; js-sys has no binding for it.
+// `debugString`: wasm-bindgen's own description of a JS value (what its
+// `Debug` for `JsValue` writes inside `JsValue(...)`), copied from its glue so
+// that no `core::fmt` is needed to describe a thrown value that is neither an
+// Error nor a string.
+#[wasm_bindgen(inline_js = r#"
+export function spread(o) { return { ...o }; }
+export function debugString(val) {
+    switch (typeof val) {
+        case 'number':
+        case 'boolean':
+        case 'undefined':
+        return `${val}`;
+        case 'string':
+        return JSON.stringify(val);
+        case 'bigint':
+        return `${val}n`;
+        case 'symbol':
+        return val.description !== undefined
+            ? `Symbol(${val.description})`
+            : 'Symbol';
+        case 'function':
+        return typeof val.name === 'string' && val.name !== ''
+            ? `Function(${val.name})`
+            : 'Function';
+        case 'object': {
+            if (val === null) {
+                return 'null';
+            }
+            if (Array.isArray(val)) {
+                return '[' + Array.from(val, debugString).join(', ') + ']';
+            }
+            if (val instanceof Error) {
+                return `${val.name}: ${val.message}\n${val.stack}`;
+            }
+            const toStringOutput = toString.call(val);
+            const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
+            if (className === undefined) {
+                return toStringOutput;
+            }
+            if (className === 'Object') {
+                try {
+                    return 'Object(' + JSON.stringify(val) + ')';
+                } catch (_) {
+                    return 'Object';
+                }
+            }
+            return className;
+        }
+    }
+}
+"#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn spread(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = debugString)]
+    fn debug_string(value: &JsValue) -> String;
 }
 
 /// The .wasm's allocator: talc takes a fraction of dlmalloc's code (std's
@@ -40,9 +95,38 @@ extern "C" {
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-thread_local! {
-    /// The wrapper's `StateError` class (see [`set_error_class`]).
-    static STATE_ERROR: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+/// Per-instance state. The .wasm runs on one thread (it is built without
+/// the atomics feature), so a `static` cell is sound, with or without std.
+struct Local<T>(RefCell<T>);
+
+// SAFETY: wasm32 without atomics has a single thread; nothing is shared.
+unsafe impl<T> Sync for Local<T> {}
+
+/// The wrapper's `StateError` class (see [`set_error_class`]).
+static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
+
+/// JS strings for the keys and names the core uses over and over, made
+/// once each: making a JS string from Rust decodes its UTF-8 every time.
+/// A small cache, direct-mapped by content (wasm-bindgen's own `intern`
+/// needs std); a miss or a long string just makes a new one.
+static STRINGS: Local<[Option<(String, JsValue)>; 64]> = Local(RefCell::new([const { None }; 64]));
+
+fn js_str(s: &str) -> JsValue {
+    if s.len() > 32 {
+        return JsValue::from_str(s);
+    }
+    let Ok(mut cache) = STRINGS.0.try_borrow_mut() else {
+        return JsValue::from_str(s);
+    };
+    let slot = &mut cache[(crate::state::hash_text(s) % 64) as usize];
+    if let Some((text, value)) = slot {
+        if text == s {
+            return value.clone();
+        }
+    }
+    let value = JsValue::from_str(s);
+    *slot = Some((s.to_owned(), value.clone()));
+    value
 }
 
 /// A JS value seen through [`Doc`], with its kind read once.
@@ -92,12 +176,14 @@ impl JsDoc {
 fn host_error(e: JsValue) -> HostError {
     HostError(match e.dyn_ref::<js_sys::Error>() {
         Some(error) => String::from(error.message()),
-        None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+        None => e
+            .as_string()
+            .unwrap_or_else(|| ["JsValue(", &debug_string(&e), ")"].concat()),
     })
 }
 
 fn key(k: &str) -> JsValue {
-    JsValue::from_str(wasm_bindgen::intern(k))
+    js_str(k)
 }
 
 impl Doc for JsDoc {
@@ -156,7 +242,7 @@ impl Doc for JsDoc {
         )
     }
     fn from_str(s: &str) -> Self {
-        JsDoc::made(JsValue::from_str(wasm_bindgen::intern(s)), Kind::String)
+        JsDoc::made(js_str(s), Kind::String)
     }
     fn from_id(id: u64) -> Self {
         JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
@@ -202,21 +288,18 @@ fn to_js<T: ToTree + ?Sized>(value: &T) -> JsValue {
 fn thrown(e: CallError) -> JsValue {
     match e {
         CallError::State(e) => {
-            let (message, path) = (
-                JsValue::from_str(&e.to_string()),
-                JsValue::from_str(&e.path),
-            );
-            let class = STATE_ERROR.with(|c| c.borrow().clone());
+            let (message, path) = (JsValue::from_str(&e.message()), JsValue::from_str(&e.path));
+            let class = STATE_ERROR.0.try_borrow().ok().and_then(|c| c.clone());
             let error = class
                 .and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
             error.unwrap_or_else(|| {
-                let error = js_sys::Error::new(&e.to_string());
+                let error = js_sys::Error::new(&e.message());
                 error.set_name("StateError");
                 let _ = Reflect::set(&error, &key("path"), &path);
                 error.into()
             })
         }
-        CallError::Type(e) => js_sys::TypeError::new(&e.to_string()).into(),
+        CallError::Type(e) => js_sys::TypeError::new(&e.message()).into(),
     }
 }
 
@@ -243,7 +326,9 @@ type Api<T> = Result<T, JsValue>;
 /// Registers the wrapper's `StateError` class, which `new StateError(message, path)` builds.
 #[wasm_bindgen(js_name = setErrorClass)]
 pub fn set_error_class(class: js_sys::Function) {
-    STATE_ERROR.with(|c| *c.borrow_mut() = Some(class));
+    if let Ok(mut c) = STATE_ERROR.0.try_borrow_mut() {
+        *c = Some(class);
+    }
 }
 
 macro_rules! outcome_exports {

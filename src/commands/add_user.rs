@@ -1,5 +1,7 @@
 //! `AddUser`: add a user (SPEC section 8).
 
+use crate::prelude::*;
+
 use super::{Applied, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};

@@ -1,5 +1,7 @@
 //! `CreateClientInvite`: invite an email address to a client.
 
+use crate::prelude::*;
+
 use super::{invalid_permission, Applied, MemberQuery, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};

@@ -1,5 +1,7 @@
 //! `DeleteUserClient`: remove a user's access to a client.
 
+use crate::prelude::*;
+
 use super::{Applied, UserClient};
 use crate::doc::Doc;
 use crate::params::ParamsError;

@@ -8,6 +8,8 @@
 //! loads): it is a `match` over every command, so a new command cannot
 //! forget its rows, and `tests/vectors.rs` runs every vector on its slice.
 
+use crate::prelude::*;
+
 mod add_user;
 mod create_client_invite;
 mod delete_user_client;
@@ -19,7 +21,7 @@ mod reset_password;
 mod update_user;
 mod update_user_permissions;
 
-use std::fmt;
+use core::fmt;
 
 pub use get_permissions_list::get_permissions_list;
 pub use reads::{LinkKey, MemberQuery, ReadPlan, UsersQuery};

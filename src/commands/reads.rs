@@ -6,6 +6,8 @@
 //! for its params, so the command answers on the slice exactly as on the
 //! whole state (`tests/vectors.rs` checks this on every vector).
 
+use crate::prelude::*;
+
 use serde::Serialize;
 
 use super::Command;

@@ -1,6 +1,8 @@
 //! `ResetPassword`: find the user whose password-reset mail the host
 //! sends (SPEC section 8).
 
+use crate::prelude::*;
+
 use super::{Applied, ReadPlan};
 use crate::doc::{Doc, Kind};
 use crate::email::{is_plausible_email, match_key};

@@ -1,5 +1,7 @@
 //! `UpdateUser`: change a user's name, email or language (SPEC section 8).
 
+use crate::prelude::*;
+
 use super::{Applied, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};
@@ -59,7 +61,12 @@ impl UpdateUser {
             return Ok(Applied::answer(Response::UserId(user_id)));
         }
         let mut doc = user.doc.copy_object().map_err(|e| StateError {
-            path: format!("state.users[{slot}]"),
+            path: {
+                let mut path = String::from("state.users[");
+                crate::text::push_u64(&mut path, slot as u64);
+                path.push(']');
+                path
+            },
             kind: StateErrorKind::Uncopyable(e),
         })?;
         for (field, value) in &after.0 {

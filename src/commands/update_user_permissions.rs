@@ -1,5 +1,7 @@
 //! `UpdateUserPermissions`: replace a linked user's permissions on a client.
 
+use crate::prelude::*;
+
 use super::{invalid_permission, Applied, UserClient};
 use crate::doc::Doc;
 use crate::params::{param, ParamsError, PermissionsParam};

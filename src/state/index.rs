@@ -10,6 +10,8 @@
 //! [`Groups`] lists the slots that belong to each user (their links, the
 //! clients they own) for GetUsers.
 
+use crate::prelude::*;
+
 use hashbrown::HashTable;
 
 /// A hash of an integer key.

@@ -6,18 +6,20 @@
 //! A model keeps a handle to every record, so a returned state carries
 //! unknown fields untouched.
 
+use crate::prelude::*;
+
 mod index;
 mod render;
 pub(crate) mod validate;
 
-use std::cell::OnceCell;
+use core::cell::OnceCell;
 
 use crate::doc::Doc;
 use crate::email::match_key;
 use crate::vocabulary::PermissionSet;
-use index::{hash_text, pair, Groups, HashMulti, SlotIndex};
+use index::{pair, Groups, HashMulti, SlotIndex};
 
-pub(crate) use index::sort_keyed;
+pub(crate) use index::{hash_text, sort_keyed};
 
 pub use validate::{StateError, StateErrorKind};
 
@@ -297,7 +299,7 @@ impl<D: Doc> Model<D> {
     ) -> Option<Undo<D>> {
         let slot = self.link_slot(user_id, client_id)?;
         let link = self.links[slot].as_mut()?;
-        let before = std::mem::replace(&mut link.permissions, set);
+        let before = core::mem::replace(&mut link.permissions, set);
         Some(Undo::Permissions { slot, before })
     }
 
@@ -348,7 +350,7 @@ impl<D: Doc> Model<D> {
 
     /// Replaces the record of the user at `slot` (its id unchanged).
     pub fn replace_user(&mut self, slot: usize, doc: D) -> Undo<D> {
-        let old = std::mem::replace(&mut self.users[slot].doc, doc);
+        let old = core::mem::replace(&mut self.users[slot].doc, doc);
         self.reindex_email(slot, &old);
         Undo::UpdateUser { slot, doc: old }
     }
@@ -414,7 +416,7 @@ impl<D: Doc> Model<D> {
                 self.max_id = max_id;
             }
             Undo::UpdateUser { slot, doc } => {
-                let newer = std::mem::replace(&mut self.users[slot].doc, doc);
+                let newer = core::mem::replace(&mut self.users[slot].doc, doc);
                 self.reindex_email(slot, &newer);
             }
         }

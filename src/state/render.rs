@@ -1,5 +1,7 @@
 //! A model back as the host's state: a new object in canonical form.
 
+use crate::prelude::*;
+
 use super::{InviteSource, Model};
 use crate::doc::{Doc, HostError};
 use crate::vocabulary::PermissionSet;

@@ -1,12 +1,13 @@
 //! Reading a host state into a [`Model`]: whole and eager, in the order of
 //! SPEC section 7, reporting the first fault with its JSON path.
 
-use std::fmt;
+use crate::prelude::*;
 
 use super::index::SlotIndex;
 use super::{Client, Invite, InviteSource, Link, Model, User};
 use crate::doc::{Doc, HostError, Kind};
 use crate::params::{parse_id_number, php_trim, shown_name};
+use crate::text::{display_message, push_all, push_u64, Message};
 use crate::vocabulary::{Permission, PermissionSet};
 
 /// A fault in the host's state: thrown to JavaScript as `StateError`.
@@ -79,49 +80,64 @@ pub enum StateErrorKind {
     Uncopyable(HostError),
 }
 
-impl fmt::Display for StateErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Message for StateErrorKind {
+    fn write_to(&self, out: &mut String) {
         use StateErrorKind::*;
+        let got = |out: &mut String, what: &str, k: &Kind| {
+            push_all(out, &["must be ", what, ", got ", k.article()])
+        };
+        let id = |out: &mut String, what: &str, id: &u64, rest: &str| {
+            out.push_str(what);
+            push_u64(out, *id);
+            out.push_str(rest);
+        };
         match self {
-            NotAnObject(k) => write!(f, "must be an object, got {}", k.article()),
-            ArrayRequired => f.write_str("is required and must be an array"),
-            NotAnArray(k) => write!(f, "must be an array, got {}", k.article()),
-            Required => f.write_str("is required"),
-            BadId(got) => write!(
-                f,
-                "must be a positive safe integer (1 ..= 2^53-1), got {got}"
+            NotAnObject(k) => got(out, "an object", k),
+            ArrayRequired => out.push_str("is required and must be an array"),
+            NotAnArray(k) => got(out, "an array", k),
+            Required => out.push_str("is required"),
+            BadId(v) => push_all(
+                out,
+                &["must be a positive safe integer (1 ..= 2^53-1), got ", v],
             ),
-            DuplicateUserId(id) => write!(f, "duplicate user id {id}"),
-            DuplicateClientId(id) => write!(f, "duplicate client id {id}"),
-            NoSuchUser(id) => write!(f, "no user with id {id} in state.users"),
-            NoSuchClient(id) => write!(f, "no client with id {id} in state.clients"),
+            DuplicateUserId(i) => id(out, "duplicate user id ", i, ""),
+            DuplicateClientId(i) => id(out, "duplicate client id ", i, ""),
+            NoSuchUser(i) => id(out, "no user with id ", i, " in state.users"),
+            NoSuchClient(i) => id(out, "no client with id ", i, " in state.clients"),
             DuplicateLink { user_id, client_id } => {
-                write!(
-                    f,
-                    "duplicate link for user {user_id} and client {client_id}"
-                )
+                id(out, "duplicate link for user ", user_id, " and client ");
+                push_u64(out, *client_id);
             }
-            NotAString(k) => write!(f, "must be a string, got {}", k.article()),
-            NotAPermissionName(k) => write!(f, "must be a permission name, got {}", k.article()),
-            UnknownPermission(name) => write!(f, "unknown permission \"{name}\""),
-            BadPermissions(k) => write!(
-                f,
-                "must be an array of permission names or a comma-separated string, got {}",
-                k.article()
+            NotAString(k) => got(out, "a string", k),
+            NotAPermissionName(k) => got(out, "a permission name", k),
+            UnknownPermission(name) => push_all(out, &["unknown permission \"", name, "\""]),
+            BadPermissions(k) => got(
+                out,
+                "an array of permission names or a comma-separated string",
+                k,
             ),
-            Unreadable(e) => write!(f, "could not be read: {e}"),
-            Uncopyable(e) => write!(f, "could not be copied: {e}"),
+            Unreadable(e) => {
+                out.push_str("could not be read: ");
+                e.write_to(out);
+            }
+            Uncopyable(e) => {
+                out.push_str("could not be copied: ");
+                e.write_to(out);
+            }
         }
     }
 }
 
-impl fmt::Display for StateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.kind)
+impl Message for StateError {
+    fn write_to(&self, out: &mut String) {
+        push_all(out, &[&self.path, ": "]);
+        self.kind.write_to(out);
     }
 }
 
-impl std::error::Error for StateError {}
+display_message!(StateErrorKind, StateError);
+
+impl core::error::Error for StateError {}
 
 /// The text fields checked on every user, in order (SPEC section 7).
 const USER_TEXT_FIELDS: [&str; 4] = ["email", "firstname", "lastname", "language"];
@@ -151,14 +167,21 @@ type Fault = StateError;
 
 impl Reader {
     fn fault(&self, kind: StateErrorKind) -> Fault {
-        use std::fmt::Write;
         let mut path = String::from("state");
         for seg in &self.path {
-            let _ = match seg {
-                Seg::Key(k) => write!(path, ".{k}"),
-                Seg::Index(i) => write!(path, "[{i}]"),
-                Seg::KeyIndex(k, i) => write!(path, ".{k}[{i}]"),
+            let (key, index) = match *seg {
+                Seg::Key(k) => (Some(k), None),
+                Seg::Index(i) => (None, Some(i)),
+                Seg::KeyIndex(k, i) => (Some(k), Some(i)),
             };
+            if let Some(k) = key {
+                push_all(&mut path, &[".", k]);
+            }
+            if let Some(i) = index {
+                path.push('[');
+                push_u64(&mut path, i as u64);
+                path.push(']');
+            }
         }
         StateError { path, kind }
     }
@@ -422,7 +445,7 @@ fn describe<D: Doc>(value: &D) -> String {
             .map_or_else(|| "a number".into(), D::number_text),
         Kind::String => {
             let s = value.as_string().unwrap_or_default();
-            format!("the string \"{}\"", shown_name(&s))
+            ["the string \"", &shown_name(&s), "\""].concat()
         }
         other => other.article().into(),
     }
