@@ -28,6 +28,19 @@ extern "C" {
     /// is compiled in.
     #[wasm_bindgen(js_name = String)]
     fn js_string(n: f64) -> String;
+
+    /// A plain object this crate made.
+    type Plain;
+    /// `object[key] = value`, for responses and changes: the binding
+    /// serde-wasm-bindgen uses for them, without `Reflect.set`'s catching
+    /// wrapper (which made GetUsers' pages ~2.5x slower).
+    #[wasm_bindgen(method, indexing_setter)]
+    fn put(this: &Plain, key: &JsValue, value: &JsValue);
+}
+
+/// Sets a key on a plain object this crate made.
+fn put(object: &JsValue, k: &str, value: &JsValue) {
+    object.unchecked_ref::<Plain>().put(&key(k), value);
 }
 
 // `spread`: object spread (`{...o}`) copies own enumerable properties as
@@ -274,8 +287,7 @@ impl Tree for JsValue {
         Object::new().into()
     }
     fn set(&mut self, k: &'static str, value: Self) {
-        // On a plain object this crate made: it cannot throw.
-        let _ = Reflect::set(self, &key(k), &value);
+        put(self, k, &value);
     }
 }
 
