@@ -1,0 +1,104 @@
+/**
+ * The page's requests: `POST /includes/api.php` (the command, as WHMCS
+ * receives it), `POST /api/slice` (the rows a command reads, as a valid
+ * state, without running it) and `GET /api/admin/clients` (a page of
+ * clients). The API credentials, when the server wants them, stay in this
+ * page: HTTP Basic for the page's routes, `identifier`/`secret` for api.php.
+ */
+import type { CanonicalState } from "whmcs-permissions";
+
+/** Params as a form sends them (PHP-style arrays for lists). */
+export type Params = Record<string, string | string[]>;
+
+let credentials: { identifier: string; secret: string } | undefined;
+
+export function useCredentials(identifier: string, secret: string) {
+  credentials = identifier || secret ? { identifier, secret } : undefined;
+}
+
+export function authHeaders(): Record<string, string> {
+  if (!credentials) return {};
+  const token = btoa(String.fromCharCode(...new TextEncoder().encode(`${credentials.identifier}:${credentials.secret}`)));
+  return { Authorization: `Basic ${token}` };
+}
+
+/** The server wants credentials (HTTP 401). */
+export class Unauthorized extends Error {}
+
+/** The server could not answer (network error, or HTTP status other than 200); `message` says why. */
+export class Unreachable extends Error {}
+
+function form(params: Params): URLSearchParams {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) for (const v of value) body.append(`${key}[]`, v);
+    else body.append(key, value);
+  }
+  return body;
+}
+
+async function request(url: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: "no-store", ...init });
+  } catch (error) {
+    throw new Unreachable(`network error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (res.status === 401) throw new Unauthorized(await res.text());
+  if (!res.ok) throw new Unreachable(`HTTP ${res.status} ${(await res.text()).trim()}`);
+  return res;
+}
+
+export interface ServerAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Posts a command to api.php, form-encoded, PHP style (`permissions[]=a&permissions[]=b`); never throws. */
+export async function callServer(params: Params): Promise<ServerAnswer> {
+  const body = form(params);
+  body.append("responsetype", "json");
+  if (credentials) {
+    body.append("identifier", credentials.identifier);
+    body.append("secret", credentials.secret);
+  }
+  try {
+    const res = await fetch("/includes/api.php", { method: "POST", body, cache: "no-store" });
+    return { status: res.status, contentType: res.headers.get("content-type") ?? "", text: await res.text() };
+  } catch (error) {
+    return { status: 0, contentType: "", text: `network error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** What `POST /api/slice` answers: the rows the command reads (and, for GetUsers, the database's count). */
+export interface SliceAnswer {
+  command: string | null;
+  state: CanonicalState;
+  totalresults?: number;
+}
+
+/**
+ * The slice the server would run this command on. `password2` is left out:
+ * no read plan looks at a password, so it never leaves the page for this.
+ */
+export async function fetchSlice(params: Params): Promise<SliceAnswer> {
+  const { password2: _password, ...rest } = params;
+  const res = await request("/api/slice", { method: "POST", body: form(rest), headers: authHeaders() });
+  return (await res.json()) as SliceAnswer;
+}
+
+/** A page of clients and the slice around them (`GET /api/admin/clients`). */
+export interface AdminPage {
+  total: number;
+  start: number;
+  limit: number;
+  search: string;
+  state: CanonicalState;
+}
+
+export async function fetchClients(query: { start: number; limit: number; search: string }): Promise<AdminPage> {
+  const url = `/api/admin/clients?${new URLSearchParams({ start: String(query.start), limit: String(query.limit), search: query.search })}`;
+  const res = await request(url, { headers: authHeaders() });
+  return (await res.json()) as AdminPage;
+}
