@@ -11,8 +11,8 @@
 import { init } from "whmcs-permissions";
 import { $, setStatus, showSummaryOf, type View } from "./dom.js";
 import { useCredentials } from "./net.js";
-import { loadClients, setClientSearch, setUpPermissions } from "./permissions.js";
-import { loadUsers, setUpUsers } from "./users.js";
+import { loadClients, requestClients, setClientSearch, setUpPermissions } from "./permissions.js";
+import { loadUsers, requestUsers, setUpUsers } from "./users.js";
 
 /** `?per=N` (1-100) in the page's address sets the page size of both views (default: 5 clients, 10 users). */
 const per = Math.floor(Number(new URLSearchParams(location.search).get("per")));
@@ -23,6 +23,22 @@ let current: View = "permissions";
 let ready = false;
 
 const load = (view: View) => (view === "permissions" ? loadClients() : loadUsers());
+
+/**
+ * Sends the request for a view's page now and returns what shows it once the
+ * module is ready: the first page's records and the module load at once.
+ */
+function prefetch(view: View): () => Promise<boolean> {
+  const ignore = () => undefined; // the rejection is handled where it is awaited; this only silences an early return
+  if (view === "permissions") {
+    const pending = requestClients();
+    pending.catch(ignore);
+    return () => loadClients(pending);
+  }
+  const pending = requestUsers();
+  pending.catch(ignore);
+  return () => loadUsers(pending);
+}
 
 /** Shows a view (WAI-ARIA tabs: the selected tab is the one in the tab order) and loads its page afresh. */
 async function show(view: View, { focus = false } = {}) {
@@ -70,14 +86,19 @@ async function start() {
   });
   const first: View = location.hash === "#users" ? "users" : "permissions";
   await show(first);
+  // The module and the first page's records load at once: neither waits for the other
+  // (index.html preloads the module's files too, so nothing waits for app.js to ask).
+  const loadFirst = prefetch(first);
   try {
     await init();
   } catch (error) {
     setStatus(`The WebAssembly module could not be loaded: ${error instanceof Error ? error.message : String(error)}`, "warn");
     return;
   }
+  performance.mark("admin:module-ready");
   ready = true;
-  await load(first);
+  await loadFirst();
+  performance.mark("admin:first-page");
   document.documentElement.dataset.ready = "true";
 }
 

@@ -35,11 +35,14 @@ export function explain(what: string, error: unknown) {
   } else setStatus(`Could not load ${what}: ${error instanceof Error ? error.message : String(error)}`, "warn");
 }
 
-/** Loads the page `query` names and shows it. */
-export async function loadClients(): Promise<boolean> {
+/** Asks the server for the page `query` names. */
+export const requestClients = (): Promise<AdminPage> => fetchClients(query);
+
+/** Shows the page `query` names (`pending`: its request, when already sent). */
+export async function loadClients(pending: Promise<AdminPage> = requestClients()): Promise<boolean> {
   let next: AdminPage;
   try {
-    next = await fetchClients(query);
+    next = await pending;
   } catch (error) {
     explain("the clients", error);
     return false;

@@ -23,7 +23,7 @@ import {
   type UsersResponse,
 } from "whmcs-permissions";
 import { $, exclusive, h, setStatus, setSummary } from "./dom.js";
-import { callServer, fetchSlice, type Params, type ServerAnswer } from "./net.js";
+import { callServer, fetchSlice, type Params, type ServerAnswer, type SliceAnswer } from "./net.js";
 import { explain } from "./permissions.js";
 import { checkThenSend, showVerdict, type Verdict } from "./verdict.js";
 
@@ -55,17 +55,30 @@ function listParams(): Params {
   };
 }
 
-/** Loads the page `query` names: GetUsers on the server, and the same page rendered by the browser from its slice. */
-export async function loadUsers(): Promise<boolean> {
+/** One page of the list as the server gave it: GetUsers' answer, and the slice the browser renders the same page from. */
+export interface UsersAnswers {
+  params: Params;
+  server: ServerAnswer;
+  slice: SliceAnswer;
+}
+
+/** Asks for the page `query` names (the params are taken now, before the first await). */
+export async function requestUsers(): Promise<UsersAnswers> {
   const params = listParams();
-  let server: ServerAnswer;
-  let slice: Awaited<ReturnType<typeof fetchSlice>>;
+  const [server, slice] = await Promise.all([callServer(params), fetchSlice(params)]);
+  return { params, server, slice };
+}
+
+/** Shows the page `query` names (`pending`: its request, when already sent) and checks it against the browser's rendering. */
+export async function loadUsers(pending: Promise<UsersAnswers> = requestUsers()): Promise<boolean> {
+  let answers: UsersAnswers;
   try {
-    [server, slice] = await Promise.all([callServer(params), fetchSlice(params)]);
+    answers = await pending;
   } catch (error) {
     explain("the users", error);
     return false;
   }
+  const { params, server, slice } = answers;
   let response: ApiResponse;
   try {
     if (server.status !== 200) throw new Error(`HTTP ${server.status} ${server.text.trim()}`);
