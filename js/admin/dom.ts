@@ -20,6 +20,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** 1234567 → "1,234,567", as `toLocaleString("en")` gives it, without loading a locale before the first paint. */
+export const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
+
 /** The page's status line (role=status, in the header). */
 export function setStatus(text: string, kind: "ok" | "warn" = "ok") {
   const el = $("status");

@@ -8,7 +8,7 @@
  * page's slice is loaded again and compared with the browser's prediction.
  */
 import { PERMISSIONS, PermissionStore, type CanonicalState, type Client, type User } from "whmcs-permissions";
-import { $, exclusive, h, setStatus, setSummary } from "./dom.js";
+import { $, exclusive, h, setStatus, setSummary, thousands } from "./dom.js";
 import { fetchClients, Unauthorized, type AdminPage, type Params } from "./net.js";
 import { checkThenSend, showVerdict } from "./verdict.js";
 
@@ -63,34 +63,92 @@ export function setClientSearch(search: string) {
 
 // ---------------------------------------------------------------- rendering
 
+/** One user's row on one client, as the core sees it. */
+interface Member {
+  userId: number;
+  isOwner: boolean;
+  /** What the user holds (GetUserPermissions: for the owner, all 13). */
+  holds: readonly string[];
+  /** For the owner: the core's answer to setting their permissions (why the row is locked). */
+  locked?: string;
+}
+
+/** What a row's controls act on (the rows' events are handled once, on the list: see `setUpPermissions`). */
+interface RowInfo {
+  client: Client;
+  member: Member;
+  on: string;
+}
+const rowInfo = new WeakMap<HTMLTableRowElement, RowInfo>();
+
+/** What a row and a card's invites were last rendered from: an unchanged row is left as it is (and keeps unsaved edits). */
+const renderedFrom = new WeakMap<Element, string>();
+
+/**
+ * Rows built before the first paint; the rest are built in later tasks, a
+ * chunk at a time, below the fold (where `content-visibility: auto` keeps
+ * them from being laid out until scrolled to). The page is usable at once
+ * however many users a page of clients holds.
+ */
+const FIRST_ROWS = 30;
+const CHUNK_ROWS = 60;
+let generation = 0;
+
 function render() {
   if (!state || !page) return;
+  const gen = ++generation;
   // What each shown user holds, from the core (O(1) per row once the slice is indexed).
   const store = PermissionStore.fromState(state);
+  let cards: { client: Client; members: Member[] }[];
   try {
-    renderClients(store);
+    cards = state.clients.map((client) => ({ client, members: membersOf(client, store) }));
   } finally {
     store.free();
   }
+  renderClients(cards, gen);
   renderInviteClients();
   renderPager();
   const first = page.total === 0 ? 0 : page.start + 1;
   const last = page.start + state.clients.length;
   setSummary(
     "permissions",
-    `WebAssembly module loaded in this browser. Clients ${first.toLocaleString("en")}–${last.toLocaleString("en")} of ` +
-      `${page.total.toLocaleString("en")}${page.search ? ` matching “${page.search}”` : ""}; on this page: ${state.users.length} users, ` +
+    `WebAssembly module loaded in this browser. Clients ${thousands(first)}–${thousands(last)} of ` +
+      `${thousands(page.total)}${page.search ? ` matching “${page.search}”` : ""}; on this page: ${state.users.length} users, ` +
       `${state.user_clients.length} user–client links, ${state.invites.length} pending invites.`,
   );
 }
 
-function renderClients(store: PermissionStore) {
+/** The owner's row, then every linked user by id; what each holds is the core's answer. */
+function membersOf(client: Client, store: PermissionStore): Member[] {
+  const owner = client.owner_user_id;
+  const links = state!.user_clients.filter((l) => l.client_id === client.id && l.user_id !== owner);
+  links.sort((a, b) => a.user_id - b.user_id);
+  const holding = (userId: number) => {
+    const answer = store.getUserPermissions({ user_id: userId, client_id: client.id });
+    return answer.result === "success" ? answer.permissions.permission : [];
+  };
+  const ownerHolds = holding(owner);
+  // Setting the owner's permissions is refused by the core (an error changes nothing): its message says why the row is locked.
+  const refusal = store.updateUserPermissions({ user_id: owner, client_id: client.id, permissions: [...PERMISSIONS] }).response;
+  return [
+    { userId: owner, isOwner: true, holds: ownerHolds, locked: refusal.result === "error" ? refusal.message : undefined },
+    ...links.map((l) => ({ userId: l.user_id, isOwner: false, holds: holding(l.user_id) })),
+  ];
+}
+
+type Card = { client: Client; members: Member[] };
+type Pending = { tbody: HTMLElement; client: Client; members: Member[]; from: number };
+
+function renderClients(cards: Card[], gen: number) {
   const container = $("clients");
-  const wanted = new Set(state!.clients.map((c) => `client-${c.id}`));
+  const wanted = new Set(cards.map((c) => `client-${c.client.id}`));
   for (const old of Array.from(container.children)) if (!wanted.has(old.id)) old.remove();
   let previous: HTMLElement | null = null;
-  for (const client of state!.clients) {
+  let budget = FIRST_ROWS;
+  const later: Pending[] = [];
+  for (const { client, members } of cards) {
     let section = document.getElementById(`client-${client.id}`);
+    const fresh = !section;
     if (!section) section = clientSection(client);
     // In page order; sections that stay keep their live regions.
     if (previous ? previous.nextElementSibling !== section : container.firstElementChild !== section) {
@@ -98,18 +156,61 @@ function renderClients(store: PermissionStore) {
       else container.prepend(section);
     }
     previous = section;
-    section.querySelector("tbody")!.replaceChildren(...clientRows(client, store));
-    section.querySelector(".invites")!.replaceChildren(...inviteList(client));
+    const invites = section.querySelector(".invites")!;
+    const invitesKey = JSON.stringify(state!.invites.filter((i) => i.client_id === client.id));
+    if (renderedFrom.get(invites) !== invitesKey) {
+      invites.replaceChildren(...inviteList(client));
+      renderedFrom.set(invites, invitesKey);
+    }
+    const tbody = section.querySelector("tbody")!;
+    if (fresh) {
+      // A new card: its first rows now, while the page's budget lasts; the rest later.
+      const now = Math.min(members.length, Math.max(budget, 1));
+      budget -= now;
+      tbody.append(...members.slice(0, now).map((m) => row(client, m)));
+      if (now < members.length) later.push({ tbody, client, members, from: now });
+    } else {
+      // A card already on the page (after a Save, the edited one): only rows whose data changed are built again.
+      const kept = new Map<number, HTMLTableRowElement>();
+      for (const tr of Array.from(tbody.children) as HTMLTableRowElement[]) kept.set(Number(tr.dataset.user), tr);
+      const rows = members.map((m) => {
+        const old = kept.get(m.userId);
+        return old && renderedFrom.get(old) === rowKey(client, m) ? old : row(client, m);
+      });
+      if (rows.length !== tbody.children.length || rows.some((tr, i) => tbody.children[i] !== tr)) tbody.replaceChildren(...rows);
+    }
   }
-  if (state!.clients.length === 0) container.replaceChildren(h("p", { class: "card muted" }, page!.search ? `No client matches “${page!.search}”.` : "No clients yet."));
+  if (cards.length === 0) container.replaceChildren(h("p", { class: "card muted" }, page!.search ? `No client matches “${page!.search}”.` : "No clients yet."));
+  document.documentElement.dataset.rows = later.length ? "partial" : "complete";
+  if (later.length) setTimeout(() => fill(later, gen), 0);
 }
+
+/** Builds the rest of the rows, CHUNK_ROWS per task, unless another render started meanwhile (it builds what is missing). */
+function fill(later: Pending[], gen: number) {
+  if (gen !== generation) return;
+  let budget = CHUNK_ROWS;
+  while (later.length && budget > 0) {
+    const job = later[0]!;
+    const to = Math.min(job.members.length, job.from + budget);
+    job.tbody.append(...job.members.slice(job.from, to).map((m) => row(job.client, m)));
+    budget -= to - job.from;
+    job.from = to;
+    if (to === job.members.length) later.shift();
+  }
+  if (later.length) setTimeout(() => fill(later, gen), 0);
+  else document.documentElement.dataset.rows = "complete";
+}
+
+/** Everything a row shows, as one string. */
+const rowKey = (client: Client, m: Member): string =>
+  JSON.stringify([clientName(client), m.userId, m.isOwner, m.holds, m.locked ?? null, findUser(m.userId) ?? null]);
 
 function renderPager() {
   const p = page!;
   $<HTMLButtonElement>("page-prev").disabled = p.start === 0;
   $<HTMLButtonElement>("page-next").disabled = p.start + p.limit >= p.total;
   const pages = Math.max(1, Math.ceil(p.total / p.limit));
-  $("page-info").textContent = `Page ${(Math.floor(p.start / p.limit) + 1).toLocaleString("en")} of ${pages.toLocaleString("en")}`;
+  $("page-info").textContent = `Page ${thousands(Math.floor(p.start / p.limit) + 1)} of ${thousands(pages)}`;
 }
 
 /** The parts of a client's card that stay put across re-renders (so live regions keep working). */
@@ -125,7 +226,7 @@ function clientSection(client: Client): HTMLElement {
   return h(
     "section",
     { id: `client-${client.id}`, class: "card client", "aria-labelledby": title },
-    h("div", { class: "card-head" }, h("h2", { id: title }, clientName(client)), h("span", { class: "muted" }, `client #${client.id}`)),
+    h("div", { class: "card-head" }, h("h2", { id: title, elementtiming: "client-card" }, clientName(client)), h("span", { class: "muted" }, `client #${client.id}`)),
     h(
       "div",
       { class: "table-wrap" },
@@ -142,54 +243,54 @@ function clientSection(client: Client): HTMLElement {
   );
 }
 
-function clientRows(client: Client, store: PermissionStore): HTMLTableRowElement[] {
-  const owner = client.owner_user_id;
-  const links = state!.user_clients.filter((l) => l.client_id === client.id && l.user_id !== owner);
-  links.sort((a, b) => a.user_id - b.user_id);
-  return [row(client, owner, true, store), ...links.map((l) => row(client, l.user_id, false, store))];
+/** A row with no user in it yet: every row is a copy (one native clone instead of sixty elements built one by one). */
+let blankRow: HTMLTableRowElement | undefined;
+function rowTemplate(): HTMLTableRowElement {
+  blankRow ??= h(
+    "tr",
+    {},
+    h("th", { scope: "row", class: "user-col" }, h("span", { class: "name" }), h("span", { class: "email" })),
+    ...PERMISSIONS.map((p) => h("td", { class: "cell" }, h("label", {}, h("input", { type: "checkbox", name: p }), h("span", { class: "visually-hidden" })))),
+    h("td", { class: "actions" }, h("button", { type: "button", class: "btn small", "data-act": "save" }), h("button", { type: "button", class: "btn small danger", "data-act": "remove" }, "Remove")),
+  );
+  return blankRow;
 }
 
 /**
- * One user's row. What the user holds is the core's answer (GetUserPermissions:
- * for the owner, all 13); the owner's row is locked, as the core refuses to set
- * an owner's permissions.
+ * One user's row. What the user holds is the core's answer (for the owner,
+ * all 13); the owner's row is locked, with the core's refusal as the reason.
  */
-function row(client: Client, userId: number, isOwner: boolean, store: PermissionStore): HTMLTableRowElement {
-  const name = userName(findUser(userId), userId);
+function row(client: Client, member: Member): HTMLTableRowElement {
+  const { userId, isOwner, holds, locked } = member;
   const user = findUser(userId);
-  const answer = store.getUserPermissions({ user_id: userId, client_id: client.id });
-  const holds: readonly string[] = answer.result === "success" ? answer.permissions.permission : [];
+  const name = userName(user, userId);
   const on = `${name} on ${clientName(client)}`;
-  const tr = h("tr", { class: isOwner ? "owner" : "", "data-user": String(userId), "data-client": String(client.id) });
-  tr.append(
-    h(
-      "th",
-      { scope: "row", class: "user-col" },
-      h("span", { class: "name" }, name),
-      isOwner && h("span", { class: "badge", title: "The owner holds every permission; they cannot be changed" }, "Owner"),
-      h("span", { class: "email" }, user?.email ? `${user.email} · #${userId}` : `#${userId}`),
-    ),
-  );
+  const tr = rowTemplate().cloneNode(true) as HTMLTableRowElement;
+  if (isOwner) tr.className = "owner";
+  tr.dataset.user = String(userId);
+  tr.dataset.client = String(client.id);
+  const head = tr.firstElementChild!;
+  head.firstElementChild!.textContent = name;
+  head.lastElementChild!.textContent = user?.email ? `${user.email} · #${userId}` : `#${userId}`;
+  if (isOwner) head.firstElementChild!.after(h("span", { class: "badge", title: locked }, "Owner"));
+  const held = new Set(holds);
+  let cell = head.nextElementSibling!;
   for (const p of PERMISSIONS) {
-    const box = h("input", {
-      type: "checkbox",
-      name: p,
-      checked: holds.includes(p),
-      disabled: isOwner,
-      title: isOwner ? "Owners hold every permission" : undefined,
-    });
-    box.addEventListener("change", () => markDirty(tr, isOwner ? null : holds));
-    tr.append(h("td", { class: "cell" }, h("label", {}, box, h("span", { class: "visually-hidden" }, `${p} for ${name}`))));
+    const box = cell.firstElementChild!.firstElementChild as HTMLInputElement;
+    box.checked = held.has(p);
+    if (isOwner) {
+      box.disabled = true;
+      if (locked) box.title = locked;
+    }
+    box.nextElementSibling!.textContent = `${p} for ${name}`;
+    cell = cell.nextElementSibling!;
   }
-  const save = h(
-    "button",
-    { type: "button", class: "btn small", "aria-label": `${isOwner ? "Edit" : "Save"} the permissions of ${on}` },
-    isOwner ? "Edit" : "Save",
-  );
-  const remove = h("button", { type: "button", class: "btn small danger", "aria-label": `Remove ${on}` }, "Remove");
-  save.addEventListener("click", () => void updatePermissions(client, userId, tr, on));
-  remove.addEventListener("click", () => void removeLink(client, userId, on));
-  tr.append(h("td", { class: "actions" }, save, remove));
+  const save = cell.firstElementChild as HTMLButtonElement;
+  save.textContent = isOwner ? "Edit" : "Save";
+  save.setAttribute("aria-label", `${isOwner ? "Edit" : "Save"} the permissions of ${on}`);
+  save.nextElementSibling!.setAttribute("aria-label", `Remove ${on}`);
+  rowInfo.set(tr, { client, member, on });
+  renderedFrom.set(tr, rowKey(client, member));
   return tr;
 }
 
@@ -197,9 +298,9 @@ function checkedIn(root: ParentNode): string[] {
   return Array.from(root.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked"), (b) => b.name);
 }
 
-function markDirty(tr: HTMLTableRowElement, holds: readonly string[] | null) {
+function markDirty(tr: HTMLTableRowElement, { isOwner, holds }: Member) {
   const now = checkedIn(tr);
-  const dirty = holds !== null && (now.length !== holds.length || now.some((p) => !holds.includes(p)));
+  const dirty = !isOwner && (now.length !== holds.length || now.some((p) => !holds.includes(p)));
   tr.classList.toggle("dirty", dirty);
 }
 
@@ -289,6 +390,21 @@ async function run(params: Params, area: HTMLElement, subject: string): Promise<
 export function setUpPermissions(perPage: number) {
   query.limit = perPage;
   renderInvitePermissions();
+  // The rows' controls, handled once for every row on the page.
+  const clients = $("clients");
+  clients.addEventListener("change", (e) => {
+    const tr = (e.target as Element).closest("tr");
+    const info = tr && rowInfo.get(tr);
+    if (info) markDirty(tr, info.member);
+  });
+  clients.addEventListener("click", (e) => {
+    const button = (e.target as Element).closest<HTMLElement>("button[data-act]");
+    const tr = button?.closest("tr");
+    const info = tr && rowInfo.get(tr);
+    if (!button || !info) return;
+    if (button.dataset.act === "save") void updatePermissions(info.client, info.member.userId, tr, info.on);
+    else void removeLink(info.client, info.member.userId, info.on);
+  });
   $("invite").addEventListener("submit", (e) => void sendInvite(e as SubmitEvent));
   $("search").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -22,7 +22,7 @@ import {
   type UserSummary,
   type UsersResponse,
 } from "whmcs-permissions";
-import { $, exclusive, h, setStatus, setSummary } from "./dom.js";
+import { $, exclusive, h, setStatus, setSummary, thousands } from "./dom.js";
 import { callServer, fetchSlice, type Params, type ServerAnswer, type SliceAnswer } from "./net.js";
 import { explain } from "./permissions.js";
 import { checkThenSend, showVerdict, type Verdict } from "./verdict.js";
@@ -116,11 +116,11 @@ function render(agree: boolean) {
   $<HTMLButtonElement>("users-prev").disabled = query.start === 0;
   $<HTMLButtonElement>("users-next").disabled = query.start + query.limit >= response.totalresults;
   const pages = Math.max(1, Math.ceil(response.totalresults / query.limit));
-  $("users-page-info").textContent = `Page ${(Math.floor(query.start / query.limit) + 1).toLocaleString("en")} of ${pages.toLocaleString("en")}`;
+  $("users-page-info").textContent = `Page ${thousands(Math.floor(query.start / query.limit) + 1)} of ${thousands(pages)}`;
   const first = response.numreturned === 0 ? 0 : response.startnumber + 1;
   const last = response.startnumber + response.numreturned;
   const summary =
-    `Users ${first.toLocaleString("en")}–${last.toLocaleString("en")} of ${response.totalresults.toLocaleString("en")}` +
+    `Users ${thousands(first)}–${thousands(last)} of ${thousands(response.totalresults)}` +
     `${query.search ? ` matching “${query.search}”` : ""}, by id ${query.descending ? "descending" : "ascending"}`;
   $("users-summary").textContent = summary;
   setSummary("users", `WebAssembly module loaded in this browser. ${summary}.`);
