@@ -5,7 +5,7 @@
  * clients). The API credentials, when the server wants them, stay in this
  * page: HTTP Basic for the page's routes, `identifier`/`secret` for api.php.
  */
-import type { CanonicalState } from "whmcs-permissions";
+import { readPlan, type CanonicalState, type ReadPlan } from "whmcs-permissions";
 
 /** Params as a form sends them (PHP-style arrays for lists). */
 export type Params = Record<string, string | string[]>;
@@ -86,6 +86,23 @@ export async function fetchSlice(params: Params): Promise<SliceAnswer> {
   const { password2: _password, ...rest } = params;
   const res = await request("/api/slice", { method: "POST", body: form(rest), headers: authHeaders() });
   return (await res.json()) as SliceAnswer;
+}
+
+/** Whether a read plan names no record: the core says the params alone decide the answer, the same on an empty state. */
+export function readsNothing(plan: ReadPlan): boolean {
+  const { command: _command, writes: _writes, users, clients, links, members_with_email, users_with_email, max_user_id, users_page, ...rest } = plan;
+  // A field the plan gains is a compile error here, not a record silently left out.
+  const none: Record<string, never> = rest;
+  void none;
+  return !users.length && !clients.length && !links.length && !members_with_email.length && !users_with_email.length && !max_user_id && users_page === null;
+}
+
+const EMPTY: CanonicalState = { users: [], clients: [], user_clients: [], invites: [] };
+
+/** The records `params` make the command read: none (and no request) when the core's read plan names none, else the server's slice. */
+export async function sliceFor(params: Params): Promise<CanonicalState> {
+  if (readsNothing(readPlan(params.action as string, params))) return EMPTY;
+  return (await fetchSlice(params)).state;
 }
 
 /** A page of clients and the slice around them (`GET /api/admin/clients`). */

@@ -3,11 +3,14 @@
  * id), with an add-user form, an edit-user form and a reset-password button
  * per user.
  *
- * Every command is checked the general way: the page first asks the server
- * for the slice the command reads (`POST /api/slice`: the rows the core's
- * read plan names, without running anything), runs the command on it in the
- * browser with the WebAssembly module, shows an error inline and stops, or
- * else posts the same params to `/includes/api.php` and shows both verdicts.
+ * Every command is checked the general way: the page asks the core which
+ * rows the command reads for these params (`readPlan`); when it names none,
+ * the params alone decide and nothing is sent (AddUser without a first name,
+ * or with an invalid email); otherwise the page asks the server for those
+ * rows (`POST /api/slice`, without running anything, never with the
+ * password). It runs the command on them in the browser with the WebAssembly
+ * module, shows an error inline and stops, or else posts the same params to
+ * `/includes/api.php` and shows both verdicts.
  * The list itself is GetUsers on api.php, and the browser renders the same
  * page from the GetUsers slice: the two texts must agree too.
  */
@@ -23,7 +26,7 @@ import {
   type UsersResponse,
 } from "whmcs-permissions";
 import { $, exclusive, h, setStatus, setSummary, thousands } from "./dom.js";
-import { callServer, fetchSlice, type Params, type ServerAnswer, type SliceAnswer } from "./net.js";
+import { callServer, fetchSlice, sliceFor, type Params, type ServerAnswer, type SliceAnswer } from "./net.js";
 import { explain } from "./permissions.js";
 import { checkThenSend, showVerdict, type Verdict } from "./verdict.js";
 
@@ -209,7 +212,7 @@ async function run(
   const result = await exclusive(async () => {
     let slice: CanonicalState;
     try {
-      slice = (await fetchSlice(params)).state;
+      slice = await sliceFor(params);
     } catch (error) {
       explain("the records this command reads", error);
       return undefined;

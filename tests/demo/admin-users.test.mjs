@@ -48,10 +48,12 @@ test("admin page, Users view: list, pages, search, sort; add, edit and reset che
   page.setDefaultTimeout(10000);
   const api = [];
   const slices = [];
+  const requests = [];
   const bodies = [];
   const problems = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
+    requests.push(`${r.method()} ${path}`);
     if (r.method() === "POST" && path === "/includes/api.php") api.push(new URLSearchParams(r.postData()));
     if (path === "/api/slice") slices.push(new URLSearchParams(r.postData()));
   });
@@ -155,24 +157,34 @@ test("admin page, Users view: list, pages, search, sort; add, edit and reset che
       await page.locator("#add-user").getByLabel(label, { exact: true }).fill(fields[key] ?? "");
     }
   };
-  /** Submits the add form and waits for the browser's refusal: the exact message, the server not called, nothing written. */
-  const addRefused = async (fields, message) => {
+  /**
+   * Submits the add form and waits for the browser's refusal: the exact message, the server not called, nothing written.
+   * `reads`: whether the check needs records (the core's read plan names some), fetched as a slice without the password;
+   * when it names none, the page sends no request at all.
+   */
+  const addRefused = async (fields, message, { reads = false } = {}) => {
     const before = await exportState(db);
     const params = { action: "AddUser", firstname: "", lastname: "", email: "", password2: "", ...fields };
     if (!fields.language) delete params.language;
     const expected = addUser(before, params).response;
     assert.equal(expected.message, message, "the core's message for these params");
-    const slicesBefore = slices.length;
+    assert.equal(readPlan("AddUser", params).max_user_id, reads, "what the core's plan says the check reads");
     await fillAdd(fields);
+    const requestsBefore = requests.length;
     await page.getByRole("button", { name: "Add user" }).click();
     await verdict("add-verdict").locator(".headline .message", { hasText: message }).waitFor();
+    const sentNow = requests.slice(requestsBefore);
     assert.equal(await verdict("add-verdict").locator(".headline .message").textContent(), message);
     assert.equal(await verdict("add-verdict").getAttribute("class"), "verdict error");
     assert.equal(await verdict("add-verdict").locator(".not-called").textContent(), "not called: the browser already refused this edit");
     assert.equal(await verdict("add-verdict").locator(".sides div:first-child dd").textContent(), formatResponse(expected, "json"));
-    assert.equal(slices.length, slicesBefore + 1, "the browser fetched the slice first");
-    assert.equal(slices.at(-1).get("action"), "AddUser");
-    assert.equal(slices.at(-1).has("password2"), false, "the password is not sent for the slice");
+    if (reads) {
+      assert.deepEqual(sentNow, ["POST /api/slice"], "only the records the check reads were asked for");
+      assert.equal(slices.at(-1).get("action"), "AddUser");
+      assert.equal(slices.at(-1).has("password2"), false, "the password is not sent for the slice");
+    } else {
+      assert.deepEqual(sentNow, [], "no request at all: the params alone decide");
+    }
     assert.equal(sent("AddUser").length, 0, "api.php was not called");
     assert.deepEqual(await exportState(db), before, "nothing written");
   };
@@ -183,12 +195,14 @@ test("admin page, Users view: list, pages, search, sort; add, edit and reset che
     await addRefused({ firstname: "Änne" }, "You did not enter a last name");
     await addRefused({ firstname: "Änne", lastname: "Müller" }, "You did not enter an email address");
     await addRefused({ firstname: "Änne", lastname: "Müller", email: "änne@example" }, "You did not enter a password");
+    // A valid email: the plan reads its users (the password is never part of a plan), so the page asks for them first.
+    await addRefused({ firstname: "Änne", lastname: "Müller", email: "änne@example.com" }, "You did not enter a password", { reads: true });
     await addRefused({ firstname: "Änne", lastname: "Müller", email: "änne@example", password2: PASSWORD }, "The email address entered is not valid");
-    await addRefused({ ...valid, email: " ANA@Example.com " }, "A user already exists with that email address");
+    await addRefused({ ...valid, email: " ANA@Example.com " }, "A user already exists with that email address", { reads: true });
     // The largest id in use is 2^53-1 (a row added behind the page's back): the slice holds it, so the browser knows.
     const original = await exportState(db);
     await importState(db, { ...original, users: [...original.users, { id: MAX_ID, email: "last@example.com" }] }, { replace: true });
-    await addRefused(valid, "User ID limit reached");
+    await addRefused(valid, "User ID limit reached", { reads: true });
     await importState(db, original, { replace: true });
     assert.deepEqual(await exportState(db), original);
     assert.equal((await callsLogged(server, "GetUsers", 1)).length > 0, true);
