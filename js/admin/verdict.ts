@@ -50,6 +50,16 @@ export async function checkThenSend(params: Params, slice: CanonicalState, area:
   return { verdict: { command, subject, browser: local.response, browserText, server, answersMatch, changes: local.changes.length }, local };
 }
 
+/** An answer as code that may wrap after its commas (a `<wbr>` each: the text stays the same, byte for byte). */
+function answer(text: string): HTMLElement {
+  const code = h("code");
+  text.split(",").forEach((part, i) => {
+    if (i > 0) code.append(",", h("wbr"));
+    code.append(part);
+  });
+  return code;
+}
+
 export function showVerdict(area: HTMLElement, v: Verdict) {
   const refused = v.browser.result === "error";
   const mismatch = v.server !== undefined && (!v.answersMatch || v.statesMatch === false);
@@ -65,7 +75,7 @@ export function showVerdict(area: HTMLElement, v: Verdict) {
         v.detail && h("span", { class: "muted detail" }, ` · ${v.detail}`),
       );
   const serverSide = v.server
-    ? h("code", {}, v.server.status === 200 ? v.server.text : `HTTP ${v.server.status} · ${v.server.text}`)
+    ? answer(v.server.status === 200 ? v.server.text : `HTTP ${v.server.status} · ${v.server.text}`)
     : h("span", { class: "not-called" }, "not called: the browser already refused this edit");
   const note = !v.server
     ? null
@@ -88,7 +98,7 @@ export function showVerdict(area: HTMLElement, v: Verdict) {
       h(
         "dl",
         { class: "sides" },
-        h("div", {}, h("dt", {}, "Browser (WASM)"), h("dd", {}, h("code", {}, v.browserText))),
+        h("div", {}, h("dt", {}, "Browser (WASM)"), h("dd", {}, answer(v.browserText))),
         h("div", {}, h("dt", {}, "Server"), h("dd", {}, serverSide)),
       ),
       note,
