@@ -250,7 +250,8 @@ function rowTemplate(): HTMLTableRowElement {
     "tr",
     {},
     h("th", { scope: "row", class: "user-col" }, h("span", { class: "name" }), h("span", { class: "email" })),
-    ...PERMISSIONS.map((p) => h("td", { class: "cell" }, h("label", {}, h("input", { type: "checkbox", name: p }), h("span", { class: "visually-hidden" })))),
+    // The box's name is an aria-label, not hidden text: no text to lay out in thousands of cells.
+    ...PERMISSIONS.map((p) => h("td", { class: "cell" }, h("label", {}, h("input", { type: "checkbox", name: p })))),
     h("td", { class: "actions" }, h("button", { type: "button", class: "btn small", "data-act": "save" }), h("button", { type: "button", class: "btn small danger", "data-act": "remove" }, "Remove")),
   );
   return blankRow;
@@ -282,7 +283,7 @@ function row(client: Client, member: Member): HTMLTableRowElement {
       box.disabled = true;
       if (locked) box.title = locked;
     }
-    box.nextElementSibling!.textContent = `${p} for ${name}`;
+    box.setAttribute("aria-label", `${p} for ${name}`);
     cell = cell.nextElementSibling!;
   }
   const save = cell.firstElementChild as HTMLButtonElement;
