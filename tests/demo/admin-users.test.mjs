@@ -336,6 +336,21 @@ test("admin page, Users view: list, pages, search, sort; add, edit and reset che
     const row = await withStorage(db, (s) => s.kysely.selectFrom("tblusers").select(["reset_token"]).where("id", "=", 2).executeTakeFirst());
     assert.match(row.reset_token, /^[0-9a-f]{64}$/);
     assert.deepEqual(await exportState(db), before, "the state is unchanged");
+
+    // Finn is deleted behind the page's back: the browser finds no such user in the slice, and says so inline.
+    await search("finn@", "Users 1–1 of 1 matching “finn@”, by id ascending");
+    const original = await exportState(db);
+    await importState(db, { ...original, users: original.users.filter((u) => u.id !== 6), user_clients: original.user_clients.filter((l) => l.user_id !== 6) }, { replace: true });
+    const message = resetPassword(await exportState(db), { id: "6" }).response.message;
+    assert.equal(message, "User Not Found");
+    const calls = sent("ResetPassword").length;
+    await page.getByRole("button", { name: "Reset the password of user #6 (finn@example.com)" }).click();
+    await verdict("users-verdict").locator(".headline .message", { hasText: message }).waitFor();
+    await verdict("users-verdict").locator(".not-called").waitFor();
+    assert.deepEqual(Object.fromEntries(slices.at(-1)), { action: "ResetPassword", id: "6" });
+    assert.equal(sent("ResetPassword").length, calls, "api.php was not called");
+    await importState(db, original, { replace: true });
+    await search("ben@", "Users 1–1 of 1 matching “ben@”, by id ascending");
   });
 
   await t.test("a client in a user's list opens the Permissions view on that client", async () => {
