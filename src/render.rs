@@ -13,10 +13,23 @@ use crate::doc::{Doc, HostError, Kind};
 use crate::params::php_trim;
 
 /// Deepest nesting `formatResponse` accepts; responses are three levels deep.
+///
+/// ```
+/// use whmcs_permissions::render::{format_response, Format, MAX_DEPTH};
+/// let mut deep = serde_json::json!("x");
+/// for _ in 0..=MAX_DEPTH { deep = serde_json::json!([deep]); }
+/// assert!(format_response(&deep, Format::Json, None).is_err());
+/// ```
 pub const MAX_DEPTH: usize = 64;
 
 /// Most values (scalars and containers) `formatResponse` reads from one
 /// response: a bound on its time and memory, whatever an array's length says.
+///
+/// ```
+/// use whmcs_permissions::render::{format_response, Format, MAX_VALUES};
+/// let big = serde_json::Value::Array(vec![0.into(); MAX_VALUES]);
+/// assert!(format_response(&big, Format::Json, None).is_err());
+/// ```
 pub const MAX_VALUES: usize = 1_000_000;
 
 /// A response format, as WHMCS's `responsetype`.
