@@ -129,6 +129,11 @@ impl PermissionsParam {
     }
 
     /// Reads `params[key]`, treating an absent key as missing.
+    ///
+    /// ```
+    /// use whmcs_permissions::PermissionsParam;
+    /// assert_eq!(PermissionsParam::from_param::<serde_json::Value>(None), PermissionsParam::Missing);
+    /// ```
     pub fn from_param<D: Doc>(value: Option<&D>) -> PermissionsParam {
         value.map_or(PermissionsParam::Missing, PermissionsParam::parse)
     }

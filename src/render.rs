@@ -62,6 +62,15 @@ impl Format {
     /// The format an API request asks for: `responsetype` that is `xml`
     /// after PHP-trim, in any ASCII case, is XML; anything else (or none)
     /// is JSON, WHMCS's default.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use whmcs_permissions::render::Format;
+    /// assert_eq!(Format::of_params(&json!({"responsetype": " XML\n"})), Format::Xml);
+    /// assert_eq!(Format::of_params(&json!({"responsetype": "\u{a0}xml"})), Format::Json);
+    /// assert_eq!(Format::from_name("XML"), None);
+    /// assert_eq!(Format::Xml.name(), "xml");
+    /// ```
     pub fn of_params<D: Doc>(params: &D) -> Format {
         let wanted = params
             .get("responsetype")
