@@ -85,12 +85,13 @@ const rowInfo = new WeakMap<HTMLTableRowElement, RowInfo>();
 const renderedFrom = new WeakMap<Element, string>();
 
 /**
- * Rows built before the first paint; the rest are built in later tasks, a
- * chunk at a time, below the fold (where `content-visibility: auto` keeps
- * them from being laid out until scrolled to). The page is usable at once
- * however many users a page of clients holds.
+ * Rows built before the first paint (more than a tall screen shows); the
+ * rest are built in later tasks, a chunk at a time, below the fold (where
+ * `content-visibility: auto` keeps cards off screen from being laid out
+ * until scrolled to). The page is usable at once however many users a page
+ * of clients holds.
  */
-const FIRST_ROWS = 30;
+const FIRST_ROWS = 16;
 const CHUNK_ROWS = 60;
 let generation = 0;
 
