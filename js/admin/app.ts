@@ -31,7 +31,7 @@ const load = (view: View) => (view === "permissions" ? loadClients() : loadUsers
 function prefetch(view: View): () => Promise<boolean> {
   const ignore = () => undefined; // the rejection is handled where it is awaited; this only silences an early return
   if (view === "permissions") {
-    const pending = requestClients();
+    const pending = requestClients({ first: true });
     pending.catch(ignore);
     return () => loadClients(pending);
   }

@@ -114,8 +114,15 @@ export interface AdminPage {
   state: CanonicalState;
 }
 
-export async function fetchClients(query: { start: number; limit: number; search: string }): Promise<AdminPage> {
-  const url = `/api/admin/clients?${new URLSearchParams({ start: String(query.start), limit: String(query.limit), search: query.search })}`;
+/**
+ * `first`: the page's first request, the one index.html preloads (`&first=1`, which the server ignores). Only
+ * that request may take the preloaded answer: a later one (say, the Permissions tab opened long after a visit
+ * to `/#users`, where the preload went unused) never gets an old page.
+ */
+export async function fetchClients(query: { start: number; limit: number; search: string }, { first = false } = {}): Promise<AdminPage> {
+  const params = new URLSearchParams({ start: String(query.start), limit: String(query.limit), search: query.search });
+  if (first) params.set("first", "1");
+  const url = `/api/admin/clients?${params}`;
   const res = await request(url, { headers: authHeaders() });
   return (await res.json()) as AdminPage;
 }

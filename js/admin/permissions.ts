@@ -36,7 +36,7 @@ export function explain(what: string, error: unknown) {
 }
 
 /** Asks the server for the page `query` names. */
-export const requestClients = (): Promise<AdminPage> => fetchClients(query);
+export const requestClients = (options?: { first?: boolean }): Promise<AdminPage> => fetchClients(query, options);
 
 /** Shows the page `query` names (`pending`: its request, when already sent). */
 export async function loadClients(pending: Promise<AdminPage> = requestClients()): Promise<boolean> {
