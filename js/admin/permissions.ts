@@ -93,6 +93,9 @@ const renderedFrom = new WeakMap<Element, string>();
  */
 const FIRST_ROWS = 16;
 const CHUNK_ROWS = 60;
+/** Runs `work` when the page is idle (after the first paint and any input waiting), within a second at the latest. */
+const whenIdle = (work: () => void) =>
+  typeof requestIdleCallback === "function" ? requestIdleCallback(work, { timeout: 1000 }) : setTimeout(work, 0);
 let generation = 0;
 
 function render() {
@@ -183,10 +186,10 @@ function renderClients(cards: Card[], gen: number) {
   }
   if (cards.length === 0) container.replaceChildren(h("p", { class: "card muted" }, page!.search ? `No client matches “${page!.search}”.` : "No clients yet."));
   document.documentElement.dataset.rows = later.length ? "partial" : "complete";
-  if (later.length) setTimeout(() => fill(later, gen), 0);
+  if (later.length) whenIdle(() => fill(later, gen));
 }
 
-/** Builds the rest of the rows, CHUNK_ROWS per task, unless another render started meanwhile (it builds what is missing). */
+/** Builds the rest of the rows, CHUNK_ROWS per idle period, unless another render started meanwhile (it builds what is missing). */
 function fill(later: Pending[], gen: number) {
   if (gen !== generation) return;
   let budget = CHUNK_ROWS;
@@ -198,7 +201,7 @@ function fill(later: Pending[], gen: number) {
     job.from = to;
     if (to === job.members.length) later.shift();
   }
-  if (later.length) setTimeout(() => fill(later, gen), 0);
+  if (later.length) whenIdle(() => fill(later, gen));
   else document.documentElement.dataset.rows = "complete";
 }
 
@@ -227,7 +230,7 @@ function clientSection(client: Client): HTMLElement {
   return h(
     "section",
     { id: `client-${client.id}`, class: "card client", "aria-labelledby": title },
-    h("div", { class: "card-head" }, h("h2", { id: title, elementtiming: "client-card" }, clientName(client)), h("span", { class: "muted" }, `client #${client.id}`)),
+    h("div", { class: "card-head" }, h("h2", { id: title }, clientName(client)), h("span", { class: "muted" }, `client #${client.id}`)),
     h(
       "div",
       { class: "table-wrap" },

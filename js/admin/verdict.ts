@@ -93,7 +93,7 @@ export function showVerdict(area: HTMLElement, v: Verdict) {
     h(
       "div",
       { class: `verdict ${kind}` },
-      h("p", { class: "subject", elementtiming: "verdict" }, h("strong", {}, v.command), ` · ${v.subject}`),
+      h("p", { class: "subject" }, h("strong", {}, v.command), ` · ${v.subject}`),
       headline,
       h(
         "dl",
