@@ -42,6 +42,22 @@ const STATIC: Record<string, [file: string, type: string]> = {
   "/pkg/whmcs_permissions_bg.wasm": [`${repoRoot}pkg/whmcs_permissions_bg.wasm`, "application/wasm"],
 };
 
+/**
+ * The static files' contents, read once (at the first request for each): answered without a trip to the
+ * file system's thread pool, so a page's scripts go out at once even while a slow query holds the event loop
+ * (index.html preloads the first page of clients together with them). The CSP is read at start anyway.
+ */
+const staticFiles = new Map<string, Promise<Buffer>>();
+const readStatic = (file: string): Promise<Buffer> => {
+  let contents = staticFiles.get(file);
+  if (!contents) {
+    contents = fs.readFile(file);
+    contents.catch(() => staticFiles.delete(file));
+    staticFiles.set(file, contents);
+  }
+  return contents;
+};
+
 const sample = async () => JSON.parse(await fs.readFile(here("./sample-state.json"), "utf8")) as State;
 
 /** The page's Content-Security-Policy: only our own files, plus the inline import map by its hash. */
@@ -182,7 +198,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context) {
     if (req.method !== "GET" && req.method !== "HEAD") return sendText(res, 405, "Method Not Allowed: use GET", { Allow: "GET" });
     const headers: Record<string, string> = { "Referrer-Policy": "no-referrer" };
     if (url.pathname === "/") Object.assign(headers, { "Content-Security-Policy": ctx.csp, "X-Frame-Options": "DENY" });
-    return send(res, 200, file[1], await fs.readFile(file[0]), headers);
+    return send(res, 200, file[1], await readStatic(file[0]), headers);
   }
   return sendText(res, 404, `Not Found: ${url.pathname}`);
 }
