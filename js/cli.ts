@@ -8,7 +8,7 @@
  * Exit codes: 0 success, 1 a WHMCS error response, 2 bad usage or a state
  * file or database that cannot be read, parsed, validated or written.
  */
-import { formatResponse, localApi, StateError, type ApiResponse, type State } from "whmcs-permissions";
+import { commandTable, formatResponse, localApi, StateError, type ApiResponse, type State } from "whmcs-permissions";
 import { describe, readStateFile, StateFileError, writeStateFileAtomic } from "./state-file.js";
 import {
   ConfigError,
@@ -21,7 +21,7 @@ import {
   Storage,
 } from "./server/storage/index.js";
 
-const USAGE = `Usage: whmcs-permissions <Command> (--state FILE | --db URL) [--xml] [key=value ...]
+const usage = () => `Usage: whmcs-permissions <Command> (--state FILE | --db URL) [--xml] [key=value ...]
        whmcs-permissions import --db URL [--replace] FILE.json
        whmcs-permissions export --db URL
 
@@ -35,12 +35,10 @@ import loads the state in FILE.json (validated first) into an empty database,
 creating the tables; a database that holds rows is refused unless --replace.
 export prints the database's state as JSON.
 
-Commands (matched case-insensitively, as in WHMCS):
-  UpdateUserPermissions  user_id=ID client_id=ID permissions=a,b,...
-  GetUserPermissions     user_id=ID client_id=ID
-  DeleteUserClient       user_id=ID client_id=ID
-  CreateClientInvite     client_id=ID email=ADDRESS permissions=a,b,...
-  GetPermissionsList
+Commands (matched case-insensitively, as in WHMCS) and their params:
+${commandTable()
+  .map((c) => `  ${c.name.padEnd(22)} ${c.params.join(" ")}`.trimEnd())
+  .join("\n")}
 
 Options:
   --state FILE   the state JSON file (users, clients, user_clients, invites)
@@ -260,11 +258,11 @@ async function main(argv: readonly string[]): Promise<number> {
     invocation = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`whmcs-permissions: ${error.message}\n\n${USAGE}`);
+    process.stderr.write(`whmcs-permissions: ${error.message}\n\n${usage()}`);
     return 2;
   }
   if (invocation === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage());
     return 0;
   }
   if (invocation.kind === "import") return runImport(invocation.url, invocation.file, invocation.replace);

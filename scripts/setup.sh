@@ -121,7 +121,7 @@ fi
 rust_component rustfmt
 rust_component clippy
 
-debs=(chromium chromium-driver mariadb-server mariadb-client)
+debs=(chromium chromium-driver mariadb-server mariadb-client valgrind)
 if [ "${SETUP_FIREFOX:-1}" = 1 ]; then debs+=(firefox-esr); fi
 apt_packages "${debs[@]}"
 

@@ -24,7 +24,7 @@ suite() { # name command...
 crate_contents() {
   local list
   list=$(cargo package --list --allow-dirty --quiet) || return 1
-  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|server|robust|node_modules))/|^\.npmrc$|^(tests/)?package(-lock)?\.json$' <<<"$list"; then
+  if grep -E '^(node_modules|pkg|target|js|scripts|tests/(js|pack|types|demo|server|robust|work|node_modules))/|^\.npmrc$|^(tests/)?package(-lock)?\.json$' <<<"$list"; then
     echo "the files above do not belong in the crate (see exclude in Cargo.toml)"; return 1
   fi
   echo "$(wc -l <<<"$list") files in the crate, none of the npm side"
@@ -59,7 +59,8 @@ suite "mariadb: throwaway server for the database suites" start_mariadb
 suite "native: cargo test" cargo test --quiet
 suite "native: vectors" cargo test --quiet --test vectors -- --nocapture
 suite "node: CJS + ESM + API tests" node --test --test-reporter=spec tests/js/
-suite "robustness: hostile inputs, health, linear time" node --test --test-reporter=spec tests/robust/
+suite "robustness: hostile inputs, health, read counts" node --test --test-reporter=spec tests/robust/
+suite "work counts (callgrind): linear parsing, O(1) store calls" node tests/work/run.mjs
 suite "demo: endpoint and CLI (JSON file, SQLite, MariaDB), admin page" node --test --test-reporter=spec tests/demo/
 suite "server: faults, operations, three servers on one database (SQLite, MariaDB)" node --test --test-concurrency=1 --test-reporter=spec tests/server/
 suite "packed tarball: every runtime" node tests/pack/run.mjs

@@ -38,5 +38,5 @@ pub fn is_plausible_email(email: &str) -> bool {
 /// assert_eq!(match_key("ΟΔΟΣ@X.GR"), "οδος@x.gr");
 /// ```
 pub fn match_key(text: &str) -> String {
-    text.to_lowercase()
+    crate::lowercase::to_lowercase(text)
 }

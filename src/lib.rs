@@ -33,6 +33,7 @@ mod api;
 mod commands;
 mod doc;
 mod email;
+mod lowercase;
 mod params;
 pub mod render;
 mod response;

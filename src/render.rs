@@ -150,7 +150,7 @@ pub fn format_response<D: Doc>(
                 .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<whmcsapi>\n");
             if let Some(command) = command {
                 w.out.push_str("<action>");
-                write_xml_text(&mut w.out, &command.to_lowercase());
+                write_xml_text(&mut w.out, &crate::lowercase::to_lowercase(command));
                 w.out.push_str("</action>\n");
             }
             w.count()?;

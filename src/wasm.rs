@@ -21,6 +21,10 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     fn object_keys(value: &JsValue) -> Result<Vec<String>, JsValue>;
+    /// `String(n)`: numbers are written by the host, so no float formatting
+    /// is compiled in.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(n: f64) -> String;
 }
 
 // Object spread (`{...o}`) copies own enumerable properties as data, so a
@@ -30,6 +34,11 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn spread(value: &JsValue) -> Result<JsValue, JsValue>;
 }
+
+/// The .wasm's allocator: talc takes a fraction of dlmalloc's code (std's
+/// default on wasm32) and grows the memory the same way.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 thread_local! {
     /// The wrapper's `StateError` class (see [`set_error_class`]).
@@ -153,9 +162,7 @@ impl Doc for JsDoc {
         JsDoc::made(JsValue::from_f64(id as f64), Kind::Number)
     }
     fn number_text(n: f64) -> String {
-        js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map_or_else(|_| n.to_string(), String::from)
+        js_string(n)
     }
 }
 
@@ -401,10 +408,11 @@ impl RawPermissionStore {
 
     /// One command by its name → `{response, changes}`.
     pub fn run(&mut self, command: &str, params: JsValue) -> Api<JsValue> {
+        // Only the wrapper calls this, with names from the command table.
         let command = Command::from_name(command).ok_or_else(|| {
-            JsValue::from(js_sys::TypeError::new(&format!(
-                "unknown command {command:?}"
-            )))
+            JsValue::from(js_sys::TypeError::new(
+                &["unknown command \"", command, "\""].concat(),
+            ))
         })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))
     }

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { authenticationFailed, formatResponse, type ResponseFormat } from "whmcs-permissions";
+import { authenticationFailed, formatResponse, responseFormat, type ResponseFormat } from "whmcs-permissions";
 import { logCall, type Logger } from "./log.js";
 import { DatabaseUnavailable, RowRejected, type Storage } from "./storage/index.js";
 import { ChangeMissed } from "./storage/changes.js";
@@ -31,12 +31,6 @@ const TEXT = "text/plain; charset=utf-8";
 
 const own = (params: Record<string, unknown>, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(params, key) ? params[key] : undefined;
-
-/** `responsetype=xml` (any case) gives XML; anything else, or none, JSON (WHMCS's default). */
-function responseFormat(params: Record<string, unknown>): ResponseFormat {
-  const type = own(params, "responsetype");
-  return typeof type === "string" && type.trim().toLowerCase() === "xml" ? "xml" : "json";
-}
 
 /** Compares two strings in time that depends on neither's content (both are hashed to 32 bytes first). */
 function sameSecret(given: unknown, expected: string): boolean {

@@ -5,7 +5,7 @@ use crate::doc::Doc;
 use crate::email::match_key;
 use crate::params::{param, parse_count, php_trim, text_param, ParamsError};
 use crate::response::{ClientRef, Response, UserSummary, UsersPage};
-use crate::state::{Model, User};
+use crate::state::{sort_keyed, Model, User};
 
 /// `limitnum` when it is not given (or not valid).
 pub const DEFAULT_LIMIT: u64 = 25;
@@ -100,12 +100,18 @@ fn select<'m, D: Doc>(model: &'m Model<D>, q: &UsersQuery) -> (u64, Vec<&'m User
     }
 }
 
-fn sort<D>(users: &mut [&User<D>], descending: bool) {
+/// Sorts users by id; ids are unique in a model, so descending is the
+/// ascending order reversed.
+fn sort<D>(users: &mut Vec<&User<D>>, descending: bool) {
+    let mut keyed: Vec<(u64, u32)> = (users.iter().enumerate())
+        .map(|(i, user)| (user.id, i as u32))
+        .collect();
+    sort_keyed(&mut keyed);
     if descending {
-        users.sort_unstable_by_key(|u| std::cmp::Reverse(u.id));
-    } else {
-        users.sort_unstable_by_key(|u| u.id);
+        keyed.reverse();
     }
+    let sorted = keyed.iter().map(|&(_, i)| users[i as usize]).collect();
+    *users = sorted;
 }
 
 /// Whether one of the user's email, first name, last name or full name

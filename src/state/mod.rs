@@ -17,6 +17,8 @@ use crate::email::match_key;
 use crate::vocabulary::PermissionSet;
 use index::{hash_text, pair, Groups, HashMulti, SlotIndex};
 
+pub(crate) use index::sort_keyed;
+
 pub use validate::{StateError, StateErrorKind};
 
 /// A user (`tblusers`). Text fields are read from `doc` when a command
@@ -238,9 +240,11 @@ impl<D: Doc> Model<D> {
     /// The slots of `users` in ascending id order. O(1) after the first call.
     pub fn id_order(&self) -> &[u32] {
         self.lazy.by_id.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.users.len() as u32).collect();
-            order.sort_unstable_by_key(|&s| self.users[s as usize].id);
-            order
+            let mut order: Vec<(u64, u32)> = (self.users.iter().enumerate())
+                .map(|(slot, user)| (user.id, slot as u32))
+                .collect();
+            sort_keyed(&mut order);
+            order.into_iter().map(|(_, slot)| slot).collect()
         })
     }
 
@@ -265,21 +269,24 @@ impl<D: Doc> Model<D> {
                 .filter_map(|(i, c)| self.user_slot(c.owner_user_id).map(|u| (u, i as u32)));
             (Groups::build(users, links), Groups::build(users, owned))
         });
-        let mut out: Vec<(u64, bool)> = owned
+        // (client id, owned): each client once, so sorting the pairs sorts by id.
+        let mut out: Vec<(u64, u32)> = owned
             .of(slot)
             .iter()
-            .map(|&c| (self.clients[c as usize].id, true))
+            .map(|&c| (self.clients[c as usize].id, 1))
             .collect();
         for &l in links.of(slot) {
             if let Some(link) = &self.links[l as usize] {
                 let client = &self.clients[link.client as usize];
                 if client.owner_user_id != user_id {
-                    out.push((client.id, false));
+                    out.push((client.id, 0));
                 }
             }
         }
-        out.sort_unstable_by_key(|c| c.0);
-        out
+        sort_keyed(&mut out);
+        out.into_iter()
+            .map(|(id, owned)| (id, owned == 1))
+            .collect()
     }
 
     pub fn set_link_permissions(
@@ -391,7 +398,13 @@ impl<D: Doc> Model<D> {
                     self.user_index
                         .remove(user.id, |s| users.get(s as usize).map_or(user.id, |u| u.id));
                     if let Some(order) = self.lazy.by_id.get_mut() {
-                        order.retain(|&s| s != slot);
+                        // Its id is the largest, so it is last in id order:
+                        // undoing costs O(1), not a scan of every user.
+                        if order.last() == Some(&slot) {
+                            order.pop();
+                        } else {
+                            order.retain(|&s| s != slot);
+                        }
                     }
                     if let (Some(emails), Some(email)) = (self.lazy.emails.get_mut(), user.email())
                     {
