@@ -179,13 +179,13 @@ const running = new Set();
  * `env`; its stdout (the log lines) goes to a file, as in production.
  * Resolves with { url, stop() } once it printed its URL.
  */
-export async function startServer({ env = {}, script = serverPath, label = "server" }) {
+export async function startServer({ env = {}, script = serverPath, label = "server", nodeArgs = [] }) {
   const dir = tempDir("whmcs-bench-log-");
   const logFile = join(dir, "stdout.log");
   const port = await freePort();
   const out = openSync(logFile, "w");
   const err = openSync(join(dir, "stderr.log"), "w");
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", STATE_FILE: "", DATABASE_URL: "", API_IDENTIFIER: "", API_SECRET: "", ...env },
     stdio: ["ignore", out, err],
