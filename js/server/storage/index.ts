@@ -9,7 +9,7 @@ import { localApi, type ApiResponse, type CanonicalState } from "whmcs-permissio
 import { getUsersPage, readPlan } from "../core.js";
 import { migrate, type Engine } from "../migrations/index.js";
 import { adminPage, type AdminPage, type AdminQuery } from "./admin-page.js";
-import { canonicalBulk, exportFrom, importInto, countRows, type ImportCounts } from "./bulk.js";
+import { canonicalBulk, exportFrom, importInto, importStaged, countRows, rowCount, STAGED_FROM, type ImportCounts } from "./bulk.js";
 import { writeChanges, type AnyChange } from "./changes.js";
 import { connect, sqliteHandles } from "./drivers.js";
 import { DatabaseUnavailable, isUnavailable } from "./errors.js";
@@ -126,8 +126,10 @@ export class Storage {
   }
 
   /** Validates `raw` with the core, then loads it into empty tables (or replaces what they hold). */
-  importState(raw: unknown, { replace = false } = {}): Promise<ImportCounts> {
+  importState(raw: unknown, { replace = false, staged }: { replace?: boolean; staged?: boolean } = {}): Promise<ImportCounts> {
     const state = canonicalBulk(raw);
+    // MariaDB, a large state: staging tables swapped in (bulk.ts); `staged` forces the choice (tests)
+    if (this.engine === "mysql" && (staged ?? rowCount(state) >= STAGED_FROM)) return importStaged(this.db, state, replace);
     return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace, sqliteHandles.get(this.db)));
   }
 
