@@ -6,6 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,33 @@ export function fill(url, links) {
   });
 }
 
+const cliPath = join(root, "pkg", "cli.cjs");
+
+/** A generated state of `links` links as a JSON file (cached under target/bench-cache/). */
+export function stateFile(links, { log = () => {} } = {}) {
+  mkdirSync(cacheDir, { recursive: true });
+  const file = join(cacheDir, `state-${links}-${fixtureHash()}.json`);
+  if (!existsSync(file)) {
+    for (const old of readdirSync(cacheDir)) if (old.startsWith(`state-${links}-`)) rmSync(join(cacheDir, old), { force: true });
+    log(`generating a ${links.toLocaleString("en-US")}-link state (cached as ${file}) ...`);
+    execFileSync(process.execPath, ["--max-old-space-size=8192", join(root, "scripts", "generate-state.mjs"), "--out", `${file}.partial`, "--links", String(links)], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    renameSync(`${file}.partial`, file);
+  }
+  return file;
+}
+
+/**
+ * `whmcs-permissions import --db URL --replace FILE` as a user runs it (the
+ * published CLI, pkg/cli.cjs, in its own process): resolves with its wall time in seconds.
+ */
+export function timedImport(url, file) {
+  const t = performance.now();
+  execFileSync(process.execPath, [cliPath, "import", "--db", url, "--replace", file], { stdio: ["ignore", "ignore", "inherit"] });
+  return (performance.now() - t) / 1000;
+}
+
 /** Temporary directories of this run, removed at exit. */
 const temps = [];
 export function tempDir(prefix = "whmcs-bench-") {
@@ -51,25 +79,31 @@ export function removeTemps() {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A SQLite database of `links` links: cached (`cache`) or a new one in a temporary directory. */
-export async function sqliteDatabase(links, { cache, log = () => {} }) {
+/**
+ * A SQLite database of `links` links: cached (`cache`: target/bench-cache/,
+ * reused as it is unless `reimport`) or a new one in a temporary directory.
+ * With `file` (a state file) the database is made by the CLI's import, timed:
+ * resolves with { url, importSeconds } (importSeconds undefined when reused).
+ */
+export async function sqliteDatabase(links, { cache, file, reimport = false, log = () => {} }) {
+  const make = (url) => (file ? timedImport(url, file) : (fill(url, links), undefined));
   if (!cache) {
     const url = `sqlite:${join(tempDir(), "bench.sqlite")}`;
-    fill(url, links);
-    return url;
+    return { url, importSeconds: make(url) };
   }
   mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, `sqlite-${links}-${fixtureHash()}.sqlite`);
-  if (!existsSync(file)) {
+  const path = join(cacheDir, `sqlite-${links}-${fixtureHash()}.sqlite`);
+  let importSeconds;
+  if (reimport || !existsSync(path)) {
     for (const old of readdirSync(cacheDir)) if (old.startsWith(`sqlite-${links}-`)) rmSync(join(cacheDir, old), { force: true });
-    log(`generating a ${links.toLocaleString("en-US")}-link SQLite database (cached as ${file}) ...`);
-    const partial = `${file}.partial`;
-    rmSync(partial, { force: true });
-    fill(`sqlite:${partial}`, links);
+    log(`importing a ${links.toLocaleString("en-US")}-link SQLite database (cached as ${path}) ...`);
+    const partial = `${path}.partial`;
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(partial + suffix, { force: true });
+    importSeconds = make(`sqlite:${partial}`);
     for (const suffix of ["-wal", "-shm"]) rmSync(partial + suffix, { force: true });
-    renameSync(partial, file);
+    renameSync(partial, path);
   }
-  return `sqlite:${file}`;
+  return { url: `sqlite:${path}`, importSeconds };
 }
 
 /**
@@ -125,39 +159,42 @@ export function startMariadb({ cache }) {
   };
 }
 
-/** A MariaDB database of `links` links in `maria`: cached ones are checked by a marker row, others made anew. */
-export async function mariadbDatabase(maria, links, { cache, name, log = () => {} }) {
+/**
+ * A MariaDB database of `links` links in `maria`: cached ones (a marker table
+ * says the import finished) are reused unless `reimport`; others made anew.
+ * With `file`, made by the CLI's import, timed: resolves with { url, importSeconds }.
+ */
+export async function mariadbDatabase(maria, links, { cache, file, reimport = false, name, log = () => {} }) {
   const db = name ?? `bench_${links}`;
   const url = maria.url(db);
+  const make = () => (file ? timedImport(url, file) : (fill(url, links), undefined));
   if (!cache) {
     await maria.drop(db);
     await maria.create(db);
-    fill(url, links);
-    return url;
+    return { url, importSeconds: make() };
   }
   const { default: mysql } = await import("mysql2/promise");
-  const isComplete = async () => {
+  const marker = async (action) => {
     const conn = await mysql.createConnection(maria.url("mysql"));
     try {
-      const [rows] = await conn.query("select 1 from information_schema.tables where table_schema = ? and table_name = 'bench_complete'", [db]);
-      return rows.length > 0;
+      if (action === "check") {
+        const [rows] = await conn.query("select 1 from information_schema.tables where table_schema = ? and table_name = 'bench_complete'", [db]);
+        return rows.length > 0;
+      }
+      await conn.query(action === "set" ? `create table \`${db}\`.bench_complete (x int)` : `drop table if exists \`${db}\`.bench_complete`);
     } finally {
       await conn.end();
     }
   };
-  if (!(await isComplete())) {
-    log(`generating a ${links.toLocaleString("en-US")}-link MariaDB database (cached in ${maria.base}) ...`);
+  let importSeconds;
+  if (reimport || !(await marker("check"))) {
+    log(`importing a ${links.toLocaleString("en-US")}-link MariaDB database (cached in ${maria.base}) ...`);
     await maria.drop(db);
     await maria.create(db);
-    fill(url, links);
-    const conn = await mysql.createConnection(url);
-    try {
-      await conn.query("create table bench_complete (x int)");
-    } finally {
-      await conn.end();
-    }
+    importSeconds = make();
+    await marker("set");
   }
-  return url;
+  return { url, importSeconds };
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -224,4 +261,46 @@ export function writeCached(file, text) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.partial`, text);
   renameSync(`${file}.partial`, file);
+}
+
+/**
+ * What one durable commit costs on the file system of `nextTo` (a file path):
+ * the median of `n` single-row UPDATE transactions on a scratch SQLite file in
+ * WAL mode, with `synchronous = FULL` (what the server uses: the WAL is
+ * fsynced at every commit) and `NORMAL` (no fsync at commit). In ms.
+ */
+export function commitCost(nextTo, n = 2000) {
+  const require = createRequire(import.meta.url);
+  const Database = require("better-sqlite3");
+  const file = join(dirname(nextTo), `commit-probe-${process.pid}.sqlite`);
+  const out = {};
+  try {
+    for (const mode of ["FULL", "NORMAL"]) {
+      const db = new Database(file);
+      try {
+        db.pragma("journal_mode = WAL");
+        db.pragma(`synchronous = ${mode}`);
+        db.exec("create table if not exists t (id integer primary key, v text); insert or replace into t values (1, '')");
+        const begin = db.prepare("begin immediate");
+        const update = db.prepare("update t set v = ? where id = 1");
+        const commit = db.prepare("commit");
+        const times = [];
+        for (let i = 0; i < n; i++) {
+          const t = performance.now();
+          begin.run();
+          update.run(String(i));
+          commit.run();
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        out[mode.toLowerCase()] = times[Math.floor(n / 2)];
+      } finally {
+        db.close();
+      }
+    }
+  } finally {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  }
+  out.n = n;
+  return out;
 }
