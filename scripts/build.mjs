@@ -13,7 +13,8 @@
 //   8. esbuild                              -> target/server/ (the `npm start` server, the admin page, and
 //                                              storage.mjs for scripts and tests; not published)
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
@@ -33,6 +34,32 @@ function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
 }
 const step = (what) => console.error(`[build] ${what}`);
+
+// The two slow steps (wasm-opt, dts-bundle-generator) keep their output in
+// target/build-cache, keyed by a hash of every input: a second build with
+// nothing changed reuses it instead of spending 10-20 s on each.
+const cacheDir = join(root, "target", "build-cache");
+function cached(name, inputs, produce) {
+  const hash = createHash("sha256");
+  for (const input of inputs) hash.update(createHash("sha256").update(input).digest());
+  const file = join(cacheDir, `${name}-${hash.digest("hex").slice(0, 32)}`);
+  if (existsSync(file)) {
+    step(`${name}: inputs unchanged, output reused`);
+    return readFileSync(file);
+  }
+  const out = Buffer.from(produce());
+  mkdirSync(cacheDir, { recursive: true });
+  for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`)) rmSync(join(cacheDir, old), { force: true });
+  writeFileSync(`${file}.${process.pid}`, out);
+  renameSync(`${file}.${process.pid}`, file);
+  return out;
+}
+const filesUnder = (dir) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+const packageVersion = (name) => JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version;
 
 step("cargo build --release --target wasm32-unknown-unknown");
 run("cargo", ["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown"]);
@@ -59,13 +86,17 @@ step("wasm-opt -Oz");
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 const wasmOut = join(pkg, "whmcs_permissions_bg.wasm");
-run(bin("wasm-opt"), [
-  join(glue, "whmcs_permissions_bg.wasm"), "-Oz",
+const wasmOptArgs = [
+  "-Oz",
   "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   "--strip-debug", "--strip-producers",
-  "-o", wasmOut,
-]);
+];
+const boundWasm = join(glue, "whmcs_permissions_bg.wasm");
+writeFileSync(wasmOut, cached("wasm-opt", [readFileSync(boundWasm), wasmOptArgs.join(" "), packageVersion("binaryen")], () => {
+  run(bin("wasm-opt"), [boundWasm, ...wasmOptArgs, "-o", wasmOut]);
+  return readFileSync(wasmOut);
+}));
 
 step("js/generated.ts, js/glue.d.ts from the core");
 for (const file of await staleFiles()) {
@@ -115,11 +146,18 @@ for (const name of ["deno", "workerd"]) {
 
 step("dts-bundle-generator: pkg/index.d.ts, .d.mts, .d.cts");
 // One self-contained declaration file, copied per module format.
-const { generateDtsBundle } = require("dts-bundle-generator");
-const [body] = generateDtsBundle(
-  [{ filePath: join(root, "js", "browser.ts"), output: { noBanner: true, exportReferencedTypes: false } }],
-  { preferredConfigPath: join(root, "tsconfig.build.json") },
-);
+const dtsInputs = [...filesUnder(join(root, "js")), ...filesUnder(glue).filter((f) => f.endsWith(".d.ts")), join(root, "tsconfig.build.json"), join(root, "tsconfig.json")];
+const body = cached(
+  "dts-bundle-generator",
+  [...dtsInputs.flatMap((f) => [f, readFileSync(f)]), packageVersion("dts-bundle-generator"), packageVersion("typescript")],
+  () => {
+    const { generateDtsBundle } = require("dts-bundle-generator");
+    return generateDtsBundle(
+      [{ filePath: join(root, "js", "browser.ts"), output: { noBanner: true, exportReferencedTypes: false } }],
+      { preferredConfigPath: join(root, "tsconfig.build.json") },
+    )[0];
+  },
+).toString("utf8");
 // `[Symbol.dispose]` needs the disposable lib; name it, so consumers whose
 // `lib` stops at es2022 still compile (with skipLibCheck off).
 const libs = body.includes("Symbol.dispose") ? '/// <reference lib="esnext.disposable" />\n' : "";

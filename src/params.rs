@@ -7,6 +7,12 @@ use crate::doc::{Doc, HostError, Kind};
 use crate::vocabulary::{Permission, PermissionSet};
 
 /// The largest id: 2^53-1, the largest integer a JS number holds exactly.
+///
+/// ```
+/// use whmcs_permissions::{parse_id_str, MAX_ID};
+/// assert_eq!(parse_id_str("9007199254740991"), Some(MAX_ID));
+/// assert_eq!(parse_id_str("9007199254740992"), None);
+/// ```
 pub const MAX_ID: u64 = (1 << 53) - 1;
 
 /// How many code points of an unknown name a message shows before `...`.
@@ -48,6 +54,15 @@ pub fn parse_id_str(s: &str) -> Option<u64> {
 }
 
 /// An id param (`user_id`, `client_id`): `None` when it is invalid.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::parse_id;
+/// assert_eq!(parse_id(Some(&json!(" 7"))), Some(7));
+/// assert_eq!(parse_id(Some(&json!(7.0))), Some(7));
+/// assert_eq!(parse_id(Some(&json!([7]))), None);
+/// assert_eq!(parse_id::<serde_json::Value>(None), None);
+/// ```
 pub fn parse_id<D: Doc>(value: Option<&D>) -> Option<u64> {
     let value = value?;
     match value.kind() {
@@ -58,6 +73,15 @@ pub fn parse_id<D: Doc>(value: Option<&D>) -> Option<u64> {
 }
 
 /// A permissions param, parsed.
+///
+/// ```
+/// use serde_json::json;
+/// use whmcs_permissions::PermissionsParam;
+/// assert_eq!(PermissionsParam::parse(&json!(" , ,")), PermissionsParam::Missing);
+/// let PermissionsParam::Given { first_unknown, .. } = PermissionsParam::parse(&json!("tickets,nope,x"))
+/// else { panic!() };
+/// assert_eq!(first_unknown.as_deref(), Some("nope"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PermissionsParam {
     /// Absent, of the wrong type, or nothing left after dropping empty
@@ -105,6 +129,11 @@ impl PermissionsParam {
     }
 
     /// Reads `params[key]`, treating an absent key as missing.
+    ///
+    /// ```
+    /// use whmcs_permissions::PermissionsParam;
+    /// assert_eq!(PermissionsParam::from_param::<serde_json::Value>(None), PermissionsParam::Missing);
+    /// ```
     pub fn from_param<D: Doc>(value: Option<&D>) -> PermissionsParam {
         value.map_or(PermissionsParam::Missing, PermissionsParam::parse)
     }

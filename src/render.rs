@@ -13,10 +13,23 @@ use crate::doc::{Doc, HostError, Kind};
 use crate::params::php_trim;
 
 /// Deepest nesting `formatResponse` accepts; responses are three levels deep.
+///
+/// ```
+/// use whmcs_permissions::render::{format_response, Format, MAX_DEPTH};
+/// let mut deep = serde_json::json!("x");
+/// for _ in 0..=MAX_DEPTH { deep = serde_json::json!([deep]); }
+/// assert!(format_response(&deep, Format::Json, None).is_err());
+/// ```
 pub const MAX_DEPTH: usize = 64;
 
 /// Most values (scalars and containers) `formatResponse` reads from one
 /// response: a bound on its time and memory, whatever an array's length says.
+///
+/// ```
+/// use whmcs_permissions::render::{format_response, Format, MAX_VALUES};
+/// let big = serde_json::Value::Array(vec![0.into(); MAX_VALUES]);
+/// assert!(format_response(&big, Format::Json, None).is_err());
+/// ```
 pub const MAX_VALUES: usize = 1_000_000;
 
 /// A response format, as WHMCS's `responsetype`.
@@ -49,6 +62,15 @@ impl Format {
     /// The format an API request asks for: `responsetype` that is `xml`
     /// after PHP-trim, in any ASCII case, is XML; anything else (or none)
     /// is JSON, WHMCS's default.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use whmcs_permissions::render::Format;
+    /// assert_eq!(Format::of_params(&json!({"responsetype": " XML\n"})), Format::Xml);
+    /// assert_eq!(Format::of_params(&json!({"responsetype": "\u{a0}xml"})), Format::Json);
+    /// assert_eq!(Format::from_name("XML"), None);
+    /// assert_eq!(Format::Xml.name(), "xml");
+    /// ```
     pub fn of_params<D: Doc>(params: &D) -> Format {
         let wanted = params
             .get("responsetype")

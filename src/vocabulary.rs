@@ -28,6 +28,12 @@ pub const PERMISSIONS: [&str; 13] = [
 ];
 
 /// One of the 13 permissions, by its index in [`PERMISSIONS`].
+///
+/// ```
+/// use whmcs_permissions::{Permission, PERMISSIONS};
+/// let p = Permission::from_name(PERMISSIONS[2]).unwrap();
+/// assert_eq!(p.name(), PERMISSIONS[2]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Permission(u8);
 
