@@ -243,6 +243,7 @@ export async function startServer({ env = {}, script = serverPath, label = "serv
   return {
     url,
     logFile,
+    pid: child.pid,
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;

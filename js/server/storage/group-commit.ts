@@ -13,7 +13,13 @@
  *
  * A lone request (serial traffic) runs exactly as before: one transaction,
  * no savepoint.
+ *
+ * Grouping is not free: the answers of a group go out together, so the
+ * clients (on the same CPUs, often) wait idle while the group runs. So a
+ * group is only as large as the commit is slow: at most commit time / request
+ * time requests (running averages), one when commits are cheap.
  */
+import { performance } from "node:perf_hooks";
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import type { Mode, Tx } from "./transaction.js";
@@ -33,6 +39,9 @@ export const MAX_BATCH = 64;
 export class GroupCommit<T> {
   private queue: Job<T>[] = [];
   private draining = false;
+  /** Running averages (ms) of a commit and of one request's work. */
+  private commitMs = 0;
+  private workMs = 0.1;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,7 +68,8 @@ export class GroupCommit<T> {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const jobs = this.queue.splice(0, MAX_BATCH);
+        const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(this.commitMs / Math.max(this.workMs, 0.01))));
+        const jobs = this.queue.splice(0, size);
         try {
           await this.db.connection().execute((tx) => this.batch(tx, jobs));
         } catch (error) {
@@ -94,7 +104,9 @@ export class GroupCommit<T> {
       const job = jobs[i]!;
       try {
         if (!alone) h.exec("savepoint request");
+        const started = performance.now();
         const result = await job.work(tx);
+        this.workMs += (performance.now() - started - this.workMs) * 0.1;
         if (!alone) h.exec("release request");
         done.push({ job, result });
         wrote ||= this.wrote(result);
@@ -124,8 +136,10 @@ export class GroupCommit<T> {
       }
     }
     try {
+      const started = performance.now();
       if (wrote && this.beforeCommit) await this.beforeCommit(tx);
       h.exec("commit");
+      if (write) this.commitMs += (performance.now() - started - this.commitMs) * 0.1;
     } catch (error) {
       rollback(h);
       for (const { job } of done) job.reject(this.mapError(error));
