@@ -2,7 +2,9 @@
  * `npm start`: the server. It serves the admin page (which checks every
  * edit in the browser with the WebAssembly module first, on the page's
  * slice of the state), a WHMCS-compatible `POST /includes/api.php` that runs
- * the same module again on the rows the command reads, and `GET /healthz`.
+ * the same module again on the rows the command reads, `POST /api/slice`
+ * (those rows, without running anything: what the page checks an edit on)
+ * and `GET /healthz`.
  * Configuration: config.ts (PORT, HOST, DATABASE_URL, STATE_FILE,
  * PUBLIC_ORIGINS, API_IDENTIFIER / API_SECRET).
  */
@@ -38,6 +40,22 @@ const STATIC: Record<string, [file: string, type: string]> = {
   "/style.css": [here("./admin/style.css"), "text/css; charset=utf-8"],
   "/pkg/browser.mjs": [`${repoRoot}pkg/browser.mjs`, "text/javascript; charset=utf-8"],
   "/pkg/whmcs_permissions_bg.wasm": [`${repoRoot}pkg/whmcs_permissions_bg.wasm`, "application/wasm"],
+};
+
+/**
+ * The static files' contents, read once (at the first request for each): answered without a trip to the
+ * file system's thread pool, so a page's scripts go out at once even while a slow query holds the event loop
+ * (index.html preloads the first page of clients together with them). The CSP is read at start anyway.
+ */
+const staticFiles = new Map<string, Promise<Buffer>>();
+const readStatic = (file: string): Promise<Buffer> => {
+  let contents = staticFiles.get(file);
+  if (!contents) {
+    contents = fs.readFile(file);
+    contents.catch(() => staticFiles.delete(file));
+    staticFiles.set(file, contents);
+  }
+  return contents;
 };
 
 const sample = async () => JSON.parse(await fs.readFile(here("./sample-state.json"), "utf8")) as State;
@@ -90,6 +108,29 @@ function storageFailure(res: ServerResponse, error: unknown): void {
   throw error;
 }
 
+/** The params of an API request, as api.php reads them; undefined when the answer (400, 413, 415) was already sent. */
+async function apiParams(req: IncomingMessage, res: ServerResponse, url: URL): Promise<Record<string, unknown> | undefined> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) {
+      refuse(req, res, 413, `Payload Too Large: request bodies are limited to ${BODY_LIMIT} bytes`);
+      return undefined;
+    }
+    throw error;
+  }
+  try {
+    return await parseParams(url.search.slice(1), req.headers["content-type"], body);
+  } catch (error) {
+    if (error instanceof BadRequest) {
+      sendText(res, error.status, `Bad Request: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context) {
   const url = new URL(req.url ?? "/", "http://localhost");
   const { config, storage } = ctx;
@@ -111,24 +152,27 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context) {
 
   if (url.pathname === "/includes/api.php") {
     if (req.method !== "POST") return sendText(res, 405, "Method Not Allowed: use POST", { Allow: "POST" });
-    let body: Buffer;
-    try {
-      body = await readBody(req, BODY_LIMIT);
-    } catch (error) {
-      if (error instanceof PayloadTooLarge) {
-        return refuse(req, res, 413, `Payload Too Large: request bodies are limited to ${BODY_LIMIT} bytes`);
-      }
-      throw error;
-    }
-    let params: Record<string, unknown>;
-    try {
-      params = await parseParams(url.search.slice(1), req.headers["content-type"], body);
-    } catch (error) {
-      if (error instanceof BadRequest) return sendText(res, error.status, `Bad Request: ${error.message}`);
-      throw error;
-    }
+    const params = await apiParams(req, res, url);
+    if (!params) return;
     const answer = await answerApi(params, storage, config.credentials, ctx.logger);
     return send(res, answer.status, answer.contentType, answer.body);
+  }
+
+  // The rows a command would read, as a valid state, without running it (read-only, never logged:
+  // its params may hold a password, and its answer is only rows, which never hold one).
+  if (url.pathname === "/api/slice") {
+    if (req.method !== "POST") return sendText(res, 405, "Method Not Allowed: use POST", { Allow: "POST" });
+    const params = await apiParams(req, res, url);
+    if (!params) return;
+    if (config.credentials && !authenticated(basicCredentials(req), config.credentials) && !authenticated(params, config.credentials)) {
+      return sendText(res, 401, "Unauthorized: send the API credentials as HTTP Basic (identifier:secret) or as identifier/secret");
+    }
+    const action = typeof params.action === "string" && Object.prototype.hasOwnProperty.call(params, "action") ? params.action : "";
+    try {
+      return send(res, 200, "application/json", JSON.stringify(await storage.slice(action, params)));
+    } catch (error) {
+      return storageFailure(res, error);
+    }
   }
 
   if (url.pathname === "/api/state" || url.pathname === "/api/admin/clients") {
@@ -154,7 +198,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context) {
     if (req.method !== "GET" && req.method !== "HEAD") return sendText(res, 405, "Method Not Allowed: use GET", { Allow: "GET" });
     const headers: Record<string, string> = { "Referrer-Policy": "no-referrer" };
     if (url.pathname === "/") Object.assign(headers, { "Content-Security-Policy": ctx.csp, "X-Frame-Options": "DENY" });
-    return send(res, 200, file[1], await fs.readFile(file[0]), headers);
+    return send(res, 200, file[1], await readStatic(file[0]), headers);
   }
   return sendText(res, 404, `Not Found: ${url.pathname}`);
 }

@@ -29,8 +29,18 @@ impl AddUser {
         })
     }
 
-    /// The users with that email, and the largest ids.
+    /// The users with that email, and the largest ids; nothing when a name
+    /// or the email is not given or the email is not valid (the params
+    /// alone decide the answer then). The plan never depends on
+    /// `password2`, so a host can leave the password out when it asks for
+    /// the rows (the admin page does).
     pub fn reads(&self, plan: &mut ReadPlan) {
+        let decided = self.firstname.is_none()
+            || self.lastname.is_none()
+            || !self.email.as_deref().is_some_and(is_plausible_email);
+        if decided {
+            return;
+        }
         plan.users_with_email
             .extend(self.email.as_deref().map(match_key));
         plan.max_user_id = true;

@@ -12,6 +12,11 @@ use super::Command;
 
 /// The records a command reads for given params ([`Command::reads`]).
 ///
+/// A plan that names nothing (see [`ReadPlan::reads_nothing`]) means the
+/// params alone decide the answer: the command answers the same on an
+/// empty state, so a host (the admin page checking a form before it sends
+/// anything) needs no records to run it.
+///
 /// Serialised (and returned by `readPlan` in JavaScript) as
 /// `{"command","writes","users","clients","links","members_with_email",
 /// "users_with_email","max_user_id","users_page"}`.
@@ -112,6 +117,41 @@ impl ReadPlan {
             writes: command.writes(),
             ..ReadPlan::default()
         }
+    }
+
+    /// Whether the plan names no record at all: the params alone decide
+    /// the answer (AddUser without a first name, UpdateUser with an invalid
+    /// `user_id`, an unknown command), the same on any state.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use whmcs_permissions::Command;
+    /// let plan = |p| Command::AddUser.reads(&p).unwrap().reads_nothing();
+    /// assert!(plan(json!({"lastname": "Alves", "email": "ana@example.com", "password2": "x"})));
+    /// assert!(plan(json!({"firstname": "Ana", "lastname": "Alves", "email": "ana@", "password2": "x"})));
+    /// assert!(!plan(json!({"firstname": "Ana", "lastname": "Alves", "email": "ana@example.com", "password2": "x"})));
+    /// // The password is never looked at: without it, the same rows.
+    /// assert!(!plan(json!({"firstname": "Ana", "lastname": "Alves", "email": "ana@example.com"})));
+    /// ```
+    pub fn reads_nothing(&self) -> bool {
+        let ReadPlan {
+            command: _,
+            writes: _,
+            users,
+            clients,
+            links,
+            members_with_email,
+            users_with_email,
+            max_user_id,
+            users_page,
+        } = self;
+        users.is_empty()
+            && clients.is_empty()
+            && links.is_empty()
+            && members_with_email.is_empty()
+            && users_with_email.is_empty()
+            && !max_user_id
+            && users_page.is_none()
     }
 
     /// The plan of an unknown command: nothing to read.

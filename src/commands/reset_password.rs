@@ -29,13 +29,17 @@ impl ResetPassword {
         })
     }
 
-    /// The user by id when `id` was sent, else the users with that email.
+    /// The user by id when `id` was sent, else the users with that email
+    /// when it is valid (an invalid one is answered from the params).
     pub fn reads(&self, plan: &mut ReadPlan) {
         match self.id {
             Some(id) => plan.users.extend(id),
-            None => plan
-                .users_with_email
-                .extend(self.email.as_deref().map(match_key)),
+            None => plan.users_with_email.extend(
+                self.email
+                    .as_deref()
+                    .filter(|email| is_plausible_email(email))
+                    .map(match_key),
+            ),
         }
     }
 

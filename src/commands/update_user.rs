@@ -33,10 +33,18 @@ impl UpdateUser {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The user, and the users with the new email.
+    /// The user, and the users with the new email when it is valid;
+    /// nothing for an invalid `user_id` (check 1 answers from the params).
     pub fn reads(&self, plan: &mut ReadPlan) {
-        plan.users.extend(self.user_id);
-        plan.users_with_email.extend(self.email().map(match_key));
+        let Some(user_id) = self.user_id else {
+            return;
+        };
+        plan.users.push(user_id);
+        plan.users_with_email.extend(
+            self.email()
+                .filter(|email| is_plausible_email(email))
+                .map(match_key),
+        );
     }
 
     /// Sets the given fields on a copy of the user's record. The copy runs

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { deleteUserClient, formatResponse, PERMISSIONS, updateUserPermissions, createClientInvite } from "whmcs-permissions";
-import { exportState, launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
+import { exportState, importState, launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
 
 const link = (state, user, client) => state.user_clients.find((l) => l.user_id === user && l.client_id === client);
 
@@ -181,5 +181,73 @@ test("admin page: pages, search, edit, owner refusal, remove, invite, mismatch w
 
   assert.ok(!gets.includes("/api/state"), "the page never loads the whole state");
   assert.ok(gets.includes("/api/admin/clients"));
+  assert.deepEqual(problems, []);
+});
+
+test("admin page, a large page: the first rows before the first paint, the rest after; a Save redraws only its row; the first page is preloaded", async (t) => {
+  // One client with 80 linked users (more than the 30 rows built before the first paint), two small ones.
+  const users = Array.from({ length: 83 }, (_, i) => ({ id: i + 1, email: `u${i + 1}@example.com`, firstname: `User${i + 1}`, lastname: "Test" }));
+  const state = {
+    users,
+    clients: [
+      { id: 1, owner_user_id: 1, company: "Big Co" },
+      { id: 2, owner_user_id: 82, company: "Small Co" },
+      { id: 3, owner_user_id: 83, company: "Tiny Co" },
+    ],
+    user_clients: Array.from({ length: 80 }, (_, i) => ({ user_id: i + 2, client_id: 1, permissions: ["profile"] })),
+    invites: [],
+  };
+  const db = `sqlite:${join(tempDir(), "whmcs.sqlite")}`;
+  await importState(db, state);
+  const server = startServer({ databaseUrl: db });
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  const url = await server.url;
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  const pages = [];
+  page.on("request", (r) => new URL(r.url()).pathname === "/api/admin/clients" && pages.push(new URL(r.url()).search));
+
+  await page.goto(url);
+  await page.waitForSelector("html[data-ready=true]", { timeout: 15000 });
+  await page.waitForSelector("html[data-rows=complete]");
+  assert.equal(await page.locator("#client-1 tbody tr").count(), 81, "every row, in the end");
+  assert.deepEqual(await page.locator("#client-1 tbody tr").evaluateAll((rs) => rs.map((r) => Number(r.dataset.user))), Array.from({ length: 81 }, (_, i) => i + 1));
+  assert.equal(await page.locator("#client-2 tbody tr").count(), 1);
+  assert.deepEqual(pages, ["?start=0&limit=5&search=&first=1"], "one request for the first page: the preload index.html started");
+
+  await t.test("a Save redraws its own row only: an unsaved edit on another row survives", async () => {
+    const other = page.locator('#client-1 tr[data-user="40"]');
+    await other.locator("input[name=tickets]").check();
+    assert.equal(await other.getAttribute("class"), "dirty");
+    await other.evaluate((tr) => (tr.dataset.marked = "kept"));
+    const row = page.locator('#client-1 tr[data-user="70"]');
+    await row.locator("input[name=invoices]").check();
+    await row.getByRole("button", { name: /^Save/ }).click();
+    await page.locator("#verdict-1 .verdict .match").waitFor();
+    assert.equal(await page.locator("#verdict-1 .match").textContent(), "Browser and server agree, byte for byte.");
+    assert.equal(await other.getAttribute("data-marked"), "kept", "the same element");
+    assert.equal(await other.getAttribute("class"), "dirty");
+    assert.ok(await other.locator("input[name=tickets]").isChecked());
+    assert.equal(await row.getAttribute("data-marked"), null, "the saved row is a new one");
+    assert.equal((await row.getAttribute("class")) ?? "", "", "no longer dirty");
+    assert.deepEqual(await row.locator("input:checked").evaluateAll((bs) => bs.map((b) => b.name)), ["profile", "invoices"]);
+    const link = (await exportState(db)).user_clients.find((l) => l.user_id === 70);
+    assert.deepEqual(link.permissions, ["profile", "invoices"]);
+  });
+
+  await t.test("the owner's row is locked with the core's refusal as the reason", async () => {
+    const owner = page.locator('#client-1 tr[data-user="1"]');
+    const expected = updateUserPermissions(state, { user_id: 1, client_id: 1, permissions: "profile" }).response.message;
+    assert.equal(await owner.locator(".badge").getAttribute("title"), expected);
+    assert.deepEqual(await owner.locator("input").evaluateAll((bs) => [...new Set(bs.map((b) => `${b.checked} ${b.disabled} ${b.title}`))]), [`true true ${expected}`]);
+  });
+
   assert.deepEqual(problems, []);
 });

@@ -19,6 +19,7 @@ import type { Database } from "./schema.js";
 import { buildSlice, Loaded, onSlice } from "./slice.js";
 import { transaction, type Tx } from "./transaction.js";
 import { loadUsersPage } from "./users-page.js";
+import { emptySlice, readSlice, type SliceAnswer } from "./read-slice.js";
 import type { DatabaseUrl } from "./url.js";
 
 export { ConfigError, parseDatabaseUrl, redact, type DatabaseUrl } from "./url.js";
@@ -28,6 +29,7 @@ export { canonical, type ImportCounts } from "./bulk.js";
 export type { AnyChange } from "./changes.js";
 export type { AdminPage, AdminQuery } from "./admin-page.js";
 export type { Tx } from "./transaction.js";
+export type { SliceAnswer } from "./read-slice.js";
 
 export interface StorageOptions {
   /** Runs inside every transaction that writes changes, after them and before the commit (the JSON-file mode writes its file here). */
@@ -142,6 +144,16 @@ export class Storage {
   /** One page of clients for the admin page, as a valid state (see admin-page.ts). */
   adminPage(query: AdminQuery): Promise<AdminPage> {
     return transaction(this.db, this.engine, "read", (tx) => adminPage(tx, query));
+  }
+
+  /**
+   * The rows `command` would read for `params` (the core's read plan), as a
+   * valid state, without running it: what the admin page checks an edit on.
+   */
+  slice(command: string, params: Record<string, unknown>): Promise<SliceAnswer> {
+    const plan = readPlan(command, params);
+    if (plan.command === null) return Promise.resolve(emptySlice());
+    return transaction(this.db, this.engine, "read", (tx) => readSlice(tx, plan));
   }
 
   /** The kysely instance, for tests and tools that look at the tables themselves. */
