@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: speed and size of whmcs-permissions, as ratios against a
 // plain-JavaScript baseline measured in the same run (benches/baseline.mjs).
-// `--smoke` runs every measurement with tiny sizes (CI checks it runs).
+// `--smoke` runs every measurement with tiny sizes (CI checks it runs); `--endpoint`
+// runs only the HTTP endpoint and import part (benches/server.mjs); `--write` saves BENCHMARKS.md.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -11,6 +12,53 @@ import { makeState, measure as measureScaled } from "./common.mjs";
 import { rows as startRows, sizeAndStart } from "./start.mjs";
 
 const smoke = process.argv.includes("--smoke");
+// --endpoint: only the HTTP endpoint part (benches/server.mjs); with --write it replaces
+// only that section of BENCHMARKS.md. --cached: reuse the large databases of an earlier run.
+const endpointOnly = process.argv.includes("--endpoint");
+const cached = process.argv.includes("--cached");
+const write = process.argv.includes("--write") && !smoke;
+const ENDPOINT_START = "<!-- endpoint: benches/server.mjs -->";
+const ENDPOINT_END = "<!-- /endpoint -->";
+
+/** The endpoint section of BENCHMARKS.md (servers, databases, imports: benches/server.mjs). */
+async function endpointSection() {
+  const { endpointBench, endpointReport } = await import("./server.mjs");
+  const result = await endpointBench({ smoke, cached });
+  const text = [
+    ENDPOINT_START,
+    "## The HTTP endpoint (`POST /includes/api.php`) and the import",
+    "",
+    `Measured by \`npm run bench\` (benches/server.mjs, also alone: \`node benches/bench.mjs --endpoint [--write]\`) on ${new Date().toISOString().slice(0, 10)}.`,
+    "Every configuration runs in the same process tree and the same run, in interleaved rounds (every other one in reverse order), measured by one client",
+    "(benches/load.mjs: keep-alive `http.Agent`, each connection sending its next request when the previous answer is in). The bare Node server",
+    "(benches/bare-server.mjs: reads the body, answers `{\"result\":\"success\"}` with the same headers) is measured by the same client in every round:",
+    "its requests/s is the limit of this machine for this client, and \"cost per request vs bare Node\" is its requests/s over the row's.",
+    "Server processes log every call to a file (as in production); MariaDB is a throwaway `mariadbd` (scripts/mariadb-start.sh, default settings:",
+    "`innodb_flush_log_at_trx_commit = 1`, 128 MiB buffer pool) on the same machine; \"3 servers\" are three server processes on one database with the",
+    "client's connections spread round-robin over them.",
+    "",
+    ...endpointReport(result),
+    ENDPOINT_END,
+  ].join("\n");
+  console.log(`\n${text}`);
+  return text;
+}
+
+if (endpointOnly) {
+  const text = await endpointSection();
+  if (write) {
+    const { writeFileSync } = await import("node:fs");
+    const file = new URL("../BENCHMARKS.md", import.meta.url);
+    const doc = readFileSync(file, "utf8");
+    const a = doc.indexOf(ENDPOINT_START);
+    const b = doc.indexOf(ENDPOINT_END);
+    const notes = doc.indexOf("## Where a target is missed");
+    const updated = a >= 0 && b > a ? doc.slice(0, a) + text + doc.slice(b + ENDPOINT_END.length) : notes >= 0 ? `${doc.slice(0, notes)}${text}\n\n${doc.slice(notes)}` : `${doc}\n${text}\n`;
+    writeFileSync(file, updated);
+    console.log("\nwrote the endpoint section of BENCHMARKS.md");
+  }
+  process.exit(0);
+}
 const scale = smoke ? 0.01 : 1;
 const SIZES = smoke
   ? { users: 100, clients: 20, links: 500, small: 1_000, big: 10_000 }
@@ -79,6 +127,9 @@ const linear = child("./linear.mjs", [scale]);
 const runs = smoke ? 3 : 31;
 const start = sizeAndStart(runs);
 
+// 5. The HTTP endpoint and the import (servers, databases: benches/server.mjs).
+const endpoint = await endpointSection();
+
 // Report (printed; with --write also saved to BENCHMARKS.md)
 const lines = [];
 const say = (line = "") => {
@@ -111,7 +162,7 @@ say(`| WASM memory holding ${n(scaling.big)} links, ${n(scaling.bigUsers)} users
 say(`| fromState, ${n(scaling.big)} links, ${n(scaling.bigUsers)} users | ${fmt(scaling.fromStateBigNs)} | — | — |`);
 for (const line of startRows(start).slice(1)) say(line);
 
-if (process.argv.includes("--write") && !smoke) {
+if (write) {
   const { writeFileSync } = await import("node:fs");
   const { cpus: c } = await import("node:os");
   const doc = `# Benchmarks
@@ -139,6 +190,8 @@ Machine: ${c().length} vCPU (${c()[0]?.model ?? "unknown"}), ${(totalmem() / 2 *
 Node ${process.version}. Shared virtual machines are noisy: expect ±20% between runs.
 
 ${lines.slice(2).join("\n")}
+
+${endpoint}
 
 ${readFileSync(new URL("./notes.md", import.meta.url), "utf8")}`;
   writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), doc);

@@ -9,10 +9,11 @@ import { localApi, type ApiResponse, type CanonicalState } from "whmcs-permissio
 import { getUsersPage, readPlan } from "../core.js";
 import { migrate, type Engine } from "../migrations/index.js";
 import { adminPage, type AdminPage, type AdminQuery } from "./admin-page.js";
-import { canonicalBulk, exportFrom, importInto, countRows, type ImportCounts } from "./bulk.js";
+import { canonicalBulk, exportFrom, importInto, importStaged, countRows, rowCount, STAGED_FROM, type ImportCounts } from "./bulk.js";
 import { writeChanges, type AnyChange } from "./changes.js";
 import { connect, sqliteHandles } from "./drivers.js";
 import { DatabaseUnavailable, isUnavailable } from "./errors.js";
+import { GroupCommit } from "./group-commit.js";
 import { loadPlan, lockFor } from "./plan.js";
 import type { Database } from "./schema.js";
 import { buildSlice, Loaded, onSlice } from "./slice.js";
@@ -47,6 +48,9 @@ export interface CallOutcome {
 const EMPTY_STATE = { users: [], clients: [] };
 
 export class Storage {
+  /** SQLite: concurrent requests share commits (group-commit.ts). */
+  private readonly group?: GroupCommit<CallOutcome>;
+
   private constructor(
     readonly engine: Engine,
     readonly label: string,
@@ -54,7 +58,14 @@ export class Storage {
     private readonly options: StorageOptions,
     /** The migrations this open applied. */
     readonly migrated: string[],
-  ) {}
+  ) {
+    const handle = sqliteHandles.get(db);
+    if (handle) {
+      const wrote = (o: CallOutcome) => o.response.result === "success" && o.changes.length > 0;
+      const mapError = (e: unknown) => (isUnavailable(e) ? new DatabaseUnavailable(e) : e);
+      this.group = new GroupCommit(db, handle, wrote, options.beforeCommit, mapError);
+    }
+  }
 
   /** Connects and applies missing migrations. A database with a newer schema throws `SchemaTooNew`. */
   static async open(url: DatabaseUrl, options: StorageOptions = {}): Promise<Storage> {
@@ -75,7 +86,7 @@ export class Storage {
     if (plan.command === null) {
       return { command: null, response: localApi(command, params, EMPTY_STATE).response, changes: [] };
     }
-    return transaction(this.db, this.engine, plan.writes ? "write" : "read", async (tx) => {
+    const work = async (tx: Tx): Promise<CallOutcome> => {
       const loaded = new Loaded();
       const reader = { tx, into: loaded, lock: lockFor(plan, this.engine) };
       let total: number | undefined;
@@ -89,10 +100,12 @@ export class Storage {
       const changes = out.changes as AnyChange[];
       if (out.response.result === "success" && changes.length > 0) {
         await writeChanges({ tx, slice, params, onPasswordReset: this.options.onPasswordReset }, changes);
-        await this.options.beforeCommit?.(tx);
+        if (!this.group) await this.options.beforeCommit?.(tx); // SQLite: once per group, before its commit
       }
       return { command: plan.command, response: out.response, changes };
-    });
+    };
+    const mode = plan.writes ? "write" : "read";
+    return this.group ? this.group.run(mode, work) : transaction(this.db, this.engine, mode, work);
   }
 
   /** Resolves when the database answers a query; throws `DatabaseUnavailable` when not. */
@@ -115,8 +128,10 @@ export class Storage {
   }
 
   /** Validates `raw` with the core, then loads it into empty tables (or replaces what they hold). */
-  importState(raw: unknown, { replace = false } = {}): Promise<ImportCounts> {
+  importState(raw: unknown, { replace = false, staged }: { replace?: boolean; staged?: boolean } = {}): Promise<ImportCounts> {
     const state = canonicalBulk(raw);
+    // MariaDB, a large state: staging tables swapped in (bulk.ts); `staged` forces the choice (tests)
+    if (this.engine === "mysql" && (staged ?? rowCount(state) >= STAGED_FROM)) return importStaged(this.db, state, replace);
     return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace, sqliteHandles.get(this.db)));
   }
 
