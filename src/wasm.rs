@@ -45,13 +45,13 @@ fn put(object: &JsValue, k: &str, value: &JsValue) {
 
 // `spread`: object spread (`{...o}`) copies own enumerable properties as
 // data, so a `__proto__` key stays a key; js-sys has no binding for it.
-// `debugString`: wasm-bindgen's own description of a JS value (what its
-// `Debug` for `JsValue` writes inside `JsValue(...)`), copied from its glue so
-// that no `core::fmt` is needed to describe a thrown value that is neither an
-// Error nor a string.
+// `describeValue`: wasm-bindgen's own `debugString` (what its `Debug` for
+// `JsValue` writes inside `JsValue(...)`), copied from its glue so that no
+// `core::fmt` is needed to describe a thrown value that is neither an Error
+// nor a string. Named apart from the glue's, which can share its scope.
 #[wasm_bindgen(inline_js = r#"
 export function spread(o) { return { ...o }; }
-export function debugString(val) {
+export function describeValue(val) {
     switch (typeof val) {
         case 'number':
         case 'boolean':
@@ -74,7 +74,7 @@ export function debugString(val) {
                 return 'null';
             }
             if (Array.isArray(val)) {
-                return '[' + Array.from(val, debugString).join(', ') + ']';
+                return '[' + Array.from(val, describeValue).join(', ') + ']';
             }
             if (val instanceof Error) {
                 return `${val.name}: ${val.message}\n${val.stack}`;
@@ -99,7 +99,7 @@ export function debugString(val) {
 extern "C" {
     #[wasm_bindgen(catch)]
     fn spread(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = debugString)]
+    #[wasm_bindgen(js_name = describeValue)]
     fn debug_string(value: &JsValue) -> String;
 }
 
