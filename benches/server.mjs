@@ -15,24 +15,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commitCost, mariadbDatabase, openStorage, removeTemps, root, sqliteDatabase, startMariadb, startServer, stateFile, stopAllServers, tempDir } from "./fixtures.mjs";
 import { load, phpForm } from "./load.mjs";
+import { PERMISSIONS } from "whmcs-permissions";
+import { rng } from "../scripts/generate-state.mjs";
 
-const PERMISSIONS = ["profile", "contacts", "products", "manageproducts", "productsso", "domains", "managedomains", "invoices", "quotes", "tickets", "affiliates", "emails", "orders"];
 const CREDENTIALS = { identifier: "bench-identifier", secret: "bench-secret" };
 const SERVER_ENV = { API_IDENTIFIER: CREDENTIALS.identifier, API_SECRET: CREDENTIALS.secret };
 /** The share of UpdateUserPermissions requests that set what the link already holds (the core answers success, nothing is written). */
 export const NOOP_SHARE = 0.1;
-
-/** mulberry32 */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the requests are drawn from: links (with their permissions), the client count, the user count. */
 async function sampleDatabase(url, want, random) {

@@ -48,8 +48,8 @@ export function parseArgs(argv) {
   return opts;
 }
 
-/** mulberry32: a small fast deterministic PRNG. */
-function rng(seed) {
+/** mulberry32: a small fast deterministic PRNG (also used by benches/server.mjs). */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
