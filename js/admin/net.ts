@@ -6,6 +6,7 @@
  * page: HTTP Basic for the page's routes, `identifier`/`secret` for api.php.
  */
 import { readPlan, type CanonicalState, type ReadPlan } from "whmcs-permissions";
+import type { AdminPage, AdminQuery } from "../server/storage/admin-page.js";
 
 /** Params as a form sends them (PHP-style arrays for lists). */
 export type Params = Record<string, string | string[]>;
@@ -105,21 +106,15 @@ export async function sliceFor(params: Params): Promise<CanonicalState> {
   return (await fetchSlice(params)).state;
 }
 
-/** A page of clients and the slice around them (`GET /api/admin/clients`). */
-export interface AdminPage {
-  total: number;
-  start: number;
-  limit: number;
-  search: string;
-  state: CanonicalState;
-}
+/** A page of clients and the slice around them (`GET /api/admin/clients`): the server's own type. */
+export type { AdminPage };
 
 /**
  * `first`: the page's first request, the one index.html preloads (`&first=1`, which the server ignores). Only
  * that request may take the preloaded answer: a later one (say, the Permissions tab opened long after a visit
  * to `/#users`, where the preload went unused) never gets an old page.
  */
-export async function fetchClients(query: { start: number; limit: number; search: string }, { first = false } = {}): Promise<AdminPage> {
+export async function fetchClients(query: AdminQuery, { first = false } = {}): Promise<AdminPage> {
   const params = new URLSearchParams({ start: String(query.start), limit: String(query.limit), search: query.search });
   if (first) params.set("first", "1");
   const url = `/api/admin/clients?${params}`;
