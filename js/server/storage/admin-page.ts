@@ -10,7 +10,7 @@ import { keyOf, prefixRange } from "./keys.js";
 import { loadClients, loadUsers, type Reader } from "./plan.js";
 import { buildSlice, Loaded, onSlice } from "./slice.js";
 import { canonical } from "./bulk.js";
-import type { Tx } from "./transaction.js";
+import type { Conn } from "./statements.js";
 
 export interface AdminQuery {
   start: number;
@@ -30,7 +30,8 @@ export interface AdminPage {
 
 export const ADMIN_PAGE_MAX = 100;
 
-export async function adminPage(tx: Tx, query: AdminQuery): Promise<AdminPage> {
+export async function adminPage(c: Conn, query: AdminQuery): Promise<AdminPage> {
+  const { tx } = c;
   const search = query.search.trim();
   const id = /^\d{1,15}$/.test(search) ? Number(search) : undefined;
   const key = search === "" ? null : keyOf(search);
@@ -63,7 +64,7 @@ export async function adminPage(tx: Tx, query: AdminQuery): Promise<AdminPage> {
   const ids = page.map((c) => c.id);
 
   const loaded = new Loaded();
-  const reader: Reader = { tx, into: loaded, lock: false };
+  const reader: Reader = { ...c, into: loaded, lock: false };
   await loadClients(reader, ids);
   const userIds = new Set<number>([...loaded.owners.values()].map((o) => o.auth_user_id));
   if (ids.length > 0) {

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import type { Change } from "whmcs-permissions";
 import { permissionsText, userKeys, userRow, USER_FIELDS, type UserField } from "./records.js";
 import type { Slice } from "./slice.js";
-import type { Tx } from "./transaction.js";
+import { changeRows, type Conn } from "./statements.js";
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -27,8 +27,7 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$16384$8$1$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export interface WriteContext {
-  tx: Tx;
+export interface WriteContext extends Conn {
   slice: Slice;
   params: Record<string, unknown>;
   /** Told of a password reset (the host mails the token); never logs the token itself. */
@@ -38,8 +37,8 @@ export interface WriteContext {
 /** Thrown when a change did not hit the row it names: the transaction is rolled back. */
 export class ChangeMissed extends Error {}
 
-function exactlyOne(what: string, result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): void {
-  const n = Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0n);
+function exactlyOne(what: string, n: number | { numUpdatedRows?: bigint }): void {
+  if (typeof n !== "number") n = Number(n.numUpdatedRows ?? 0n);
   if (n !== 1) throw new ChangeMissed(`${what}: expected to change 1 row, changed ${n}`);
 }
 
@@ -47,36 +46,26 @@ export async function writeChange(ctx: WriteContext, change: AnyChange): Promise
   const { tx } = ctx;
   switch (change.op) {
     case "set_permissions": {
-      const result = await tx
-        .updateTable("tblusers_clients")
-        .set({ permissions: permissionsText(change.after) })
-        .where("auth_user_id", "=", change.user_id)
-        .where("client_id", "=", change.client_id)
-        .where("owner", "=", 0)
-        .executeTakeFirst();
+      const permissions = permissionsText(change.after);
+      const result = await changeRows(ctx, { shape: "set permissions", params: [permissions, change.user_id, change.client_id, 0] }, () =>
+        tx
+          .updateTable("tblusers_clients")
+          .set({ permissions })
+          .where("auth_user_id", "=", change.user_id)
+          .where("client_id", "=", change.client_id)
+          .where("owner", "=", 0),
+      );
       return exactlyOne(`set_permissions on tblusers_clients (${change.user_id}, ${change.client_id})`, result);
     }
     case "remove_link": {
-      const result = await tx
-        .deleteFrom("tblusers_clients")
-        .where("auth_user_id", "=", change.user_id)
-        .where("client_id", "=", change.client_id)
-        .where("owner", "=", 0)
-        .executeTakeFirst();
+      const result = await changeRows(ctx, { shape: "remove link", params: [change.user_id, change.client_id, 0] }, () =>
+        tx.deleteFrom("tblusers_clients").where("auth_user_id", "=", change.user_id).where("client_id", "=", change.client_id).where("owner", "=", 0),
+      );
       return exactlyOne(`remove_link on tblusers_clients (${change.user_id}, ${change.client_id})`, result);
     }
     case "add_invite": {
-      await tx
-        .insertInto("tbluser_invites")
-        .values({
-          client_id: change.client_id,
-          email: change.email,
-          permissions: permissionsText(change.permissions),
-          token: token(),
-          created_at: now(),
-          extra: null,
-        })
-        .execute();
+      const row = { client_id: change.client_id, email: change.email, permissions: permissionsText(change.permissions), token: token(), created_at: now(), extra: null };
+      await changeRows(ctx, { shape: "add invite", params: Object.values(row) }, () => tx.insertInto("tbluser_invites").values(row));
       return;
     }
     case "add_user": {
@@ -105,11 +94,10 @@ export async function writeChange(ctx: WriteContext, change: AnyChange): Promise
       return exactlyOne(`update_user on tblusers id=${change.user_id}`, result);
     }
     case "reset_password": {
-      const result = await tx
-        .updateTable("tblusers")
-        .set({ reset_token: token(), reset_requested_at: now() })
-        .where("id", "=", change.user_id)
-        .executeTakeFirst();
+      const set = { reset_token: token(), reset_requested_at: now() };
+      const result = await changeRows(ctx, { shape: "reset password", params: [set.reset_token, set.reset_requested_at, change.user_id] }, () =>
+        tx.updateTable("tblusers").set(set).where("id", "=", change.user_id),
+      );
       exactlyOne(`reset_password on tblusers id=${change.user_id}`, result);
       ctx.onPasswordReset?.(change.user_id);
       return;

@@ -19,6 +19,7 @@ import type { Database } from "./schema.js";
 import { buildSlice, Loaded, onSlice } from "./slice.js";
 import { transaction, type Tx } from "./transaction.js";
 import { loadUsersPage } from "./users-page.js";
+import type { Conn } from "./statements.js";
 import { emptySlice, readSlice, type SliceAnswer } from "./read-slice.js";
 import type { DatabaseUrl } from "./url.js";
 
@@ -50,6 +51,7 @@ const EMPTY_STATE = { users: [], clients: [] };
 export class Storage {
   /** SQLite: concurrent requests share commits (group-commit.ts). */
   private readonly group?: GroupCommit<CallOutcome>;
+  private readonly sqlite?: import("better-sqlite3").Database;
 
   private constructor(
     readonly engine: Engine,
@@ -60,11 +62,17 @@ export class Storage {
     readonly migrated: string[],
   ) {
     const handle = sqliteHandles.get(db);
+    this.sqlite = handle;
     if (handle) {
       const wrote = (o: CallOutcome) => o.response.result === "success" && o.changes.length > 0;
       const mapError = (e: unknown) => (isUnavailable(e) ? new DatabaseUnavailable(e) : e);
       this.group = new GroupCommit(db, handle, wrote, options.beforeCommit, mapError);
     }
+  }
+
+  /** Where a request's statements run (statements.ts): SQLite's handle, synchronously; MariaDB through `tx`. */
+  private conn(tx: Tx): Conn {
+    return { tx, engine: this.engine, sqlite: this.sqlite };
   }
 
   /** Connects and applies missing migrations. A database with a newer schema throws `SchemaTooNew`. */
@@ -88,7 +96,8 @@ export class Storage {
     }
     const work = async (tx: Tx): Promise<CallOutcome> => {
       const loaded = new Loaded();
-      const reader = { tx, into: loaded, lock: lockFor(plan, this.engine) };
+      const conn = this.conn(tx);
+      const reader = { ...conn, into: loaded, lock: lockFor(plan, this.engine) };
       let total: number | undefined;
       if (plan.users_page) total = (await loadUsersPage(reader, plan.users_page)).total;
       else await loadPlan(reader, plan);
@@ -99,7 +108,7 @@ export class Storage {
       );
       const changes = out.changes as AnyChange[];
       if (out.response.result === "success" && changes.length > 0) {
-        await writeChanges({ tx, slice, params, onPasswordReset: this.options.onPasswordReset }, changes);
+        await writeChanges({ ...conn, slice, params, onPasswordReset: this.options.onPasswordReset }, changes);
         if (!this.group) await this.options.beforeCommit?.(tx); // SQLite: once per group, before its commit
       }
       return { command: plan.command, response: out.response, changes };
@@ -143,7 +152,7 @@ export class Storage {
 
   /** One page of clients for the admin page, as a valid state (see admin-page.ts). */
   adminPage(query: AdminQuery): Promise<AdminPage> {
-    return transaction(this.db, this.engine, "read", (tx) => adminPage(tx, query));
+    return transaction(this.db, this.engine, "read", (tx) => adminPage(this.conn(tx), query));
   }
 
   /**
@@ -153,7 +162,7 @@ export class Storage {
   slice(command: string, params: Record<string, unknown>): Promise<SliceAnswer> {
     const plan = readPlan(command, params);
     if (plan.command === null) return Promise.resolve(emptySlice());
-    return transaction(this.db, this.engine, "read", (tx) => readSlice(tx, plan));
+    return transaction(this.db, this.engine, "read", (tx) => readSlice(this.conn(tx), plan));
   }
 
   /** The kysely instance, for tests and tools that look at the tables themselves. */

@@ -10,7 +10,7 @@ import type { ReadPlan } from "../core.js";
 import { canonical } from "./bulk.js";
 import { loadPlan, type Reader } from "./plan.js";
 import { buildSlice, Loaded, onSlice } from "./slice.js";
-import type { Tx } from "./transaction.js";
+import type { Conn } from "./statements.js";
 import { loadUsersPage } from "./users-page.js";
 
 export interface SliceAnswer {
@@ -27,9 +27,9 @@ export interface SliceAnswer {
 }
 
 /** Loads what `plan` names, inside the caller's read transaction. */
-export async function readSlice(tx: Tx, plan: ReadPlan): Promise<SliceAnswer> {
+export async function readSlice(c: Conn, plan: ReadPlan): Promise<SliceAnswer> {
   const loaded = new Loaded();
-  const reader: Reader = { tx, into: loaded, lock: false };
+  const reader: Reader = { ...c, into: loaded, lock: false };
   let totalresults: number | undefined;
   if (plan.users_page) totalresults = (await loadUsersPage(reader, plan.users_page)).total;
   else await loadPlan(reader, plan);
