@@ -3,7 +3,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { authenticationFailed, formatResponse, localApi } from "whmcs-permissions";
 import { sample, startServer, tempDir } from "./helpers.mjs";
@@ -210,6 +210,28 @@ describe("endpoint without credentials", () => {
     assert.deepEqual(await (await fetch(`${url}api/state`)).json(), after);
     // No temporary files left behind.
     assert.deepEqual(readdirSync(join(stateFile, "..")), ["state.json"]);
+  });
+
+  test("a state file that cannot be written: the call fails, nothing of it is kept, later calls are written", async () => {
+    const before = readState(stateFile);
+    const dir = join(stateFile, "..");
+    const first = { action: "UpdateUserPermissions", user_id: 4, client_id: 2, permissions: "tickets" };
+    const second = { action: "CreateClientInvite", client_id: 2, email: "after.failure@example.com", permissions: "profile" };
+    renameSync(dir, `${dir}.away`); // the temporary file cannot be created: the write fails
+    let failed;
+    try {
+      failed = await postJson(url, first);
+    } finally {
+      renameSync(`${dir}.away`, dir);
+    }
+    assert.equal(failed.status, 500);
+    assert.doesNotMatch(failed.body, /"result"/);
+    assert.deepEqual(readState(stateFile), before);
+    assert.deepEqual(await (await fetch(`${url}api/state`)).json(), before, "the database rolled the call back");
+    // The next write holds exactly `second` on top of `before`: the failed call is in neither the database nor the file.
+    assert.equal((await postJson(url, second)).body, '{"result":"success"}');
+    assert.deepEqual(readState(stateFile), expected(before, second).state);
+    assert.deepEqual(await (await fetch(`${url}api/state`)).json(), readState(stateFile));
   });
 });
 

@@ -35,6 +35,12 @@ export type { SliceAnswer } from "./read-slice.js";
 export interface StorageOptions {
   /** Runs inside every transaction that writes changes, after them and before the commit (the JSON-file mode writes its file here). */
   beforeCommit?: (tx: Tx) => Promise<void>;
+  /**
+   * Runs inside the transaction of every request that wrote, after its
+   * changes (the JSON-file mode applies the same call to the state it
+   * writes back); throwing rolls the request back.
+   */
+  afterWrite?: (command: string, params: Record<string, unknown>, outcome: CallOutcome) => void;
   /** Told when ResetPassword recorded a token (the host sends the mail). */
   onPasswordReset?: (userId: number) => void;
 }
@@ -109,6 +115,7 @@ export class Storage {
       const changes = out.changes as AnyChange[];
       if (out.response.result === "success" && changes.length > 0) {
         await writeChanges({ ...conn, slice, params, onPasswordReset: this.options.onPasswordReset }, changes);
+        this.options.afterWrite?.(command, params, { command: plan.command, response: out.response, changes });
         if (!this.group) await this.options.beforeCommit?.(tx); // SQLite: once per group, before its commit
       }
       return { command: plan.command, response: out.response, changes };
