@@ -5,8 +5,9 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { sql } from "kysely";
 import { formatResponse, localApi } from "whmcs-permissions";
-import { ENGINES, exportState, freshDatabase, importState, sample, startServer } from "./helpers.mjs";
+import { ENGINES, exportState, freshDatabase, importState, sample, startServer, withStorage } from "./helpers.mjs";
 
 function expected(state, params, format = "json") {
   const out = localApi(typeof params.action === "string" ? params.action : "", params, state);
@@ -182,6 +183,80 @@ for (const engine of ENGINES) {
       assert.deepEqual(byCompany.state.clients.map((c) => c.id), [2]);
       const byId = await (await fetch(`${url}api/admin/clients?search=1`)).json();
       assert.deepEqual(byId.state.clients.map((c) => c.id), [1]);
+    });
+  });
+}
+
+// GetUsers without a search pages by `id_rank` (a user's position in id order,
+// migrations/003): on users stored out of id order, with gaps, after AddUser,
+// and after the migration numbered rows that were already there.
+function shuffledState() {
+  const ids = [];
+  for (let i = 0, id = 3; i < 37; i++, id += 1 + ((i * 7) % 5)) ids.push(id);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = (i * 13 + 5) % (i + 1);
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+  }
+  const users = ids.map((id) => ({ id, email: `user${id}@example.com`, firstname: `F${id}`, lastname: `L${id}` }));
+  const clients = ids.slice(0, 9).map((owner, i) => ({ id: 100 + i, owner_user_id: owner }));
+  const user_clients = ids.slice(9, 30).map((user_id, i) => ({ user_id, client_id: 100 + (i % 9), permissions: ["profile"] }));
+  return { users, clients, user_clients, invites: [] };
+}
+
+for (const engine of ENGINES) {
+  describe(`GetUsers pages on ${engine}`, () => {
+    let server;
+    let db;
+    before(async () => {
+      db = await freshDatabase(engine);
+      await importState(db, shuffledState(), { replace: true });
+      server = startServer({ databaseUrl: db });
+    });
+    after(() => server.stop());
+
+    async function everyPage(url) {
+      const state = await exportState(db);
+      let n = 0;
+      for (const sorting of ["ASC", "DESC"]) {
+        for (const limitstart of [0, 1, 5, 24, 36, 37, 38, 40, 1e15]) {
+          for (const limitnum of [1, 3, 25, 100]) {
+            const params = { action: "GetUsers", limitstart, limitnum, sorting };
+            assert.equal((await postJson(url, params)).body, expected(state, params).body, JSON.stringify(params));
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+    const ranks = () => withStorage(db, (s) => s.kysely.selectFrom("tblusers").select(["id", "id_rank"]).orderBy("id").execute());
+
+    test("every page, both orders, matches the core on the whole state; AddUser goes last", async () => {
+      const url = await server.url;
+      assert.equal(await everyPage(url), 72);
+      for (const email of ["late1@example.com", "late2@example.com"]) {
+        const got = await postJson(url, { action: "AddUser", firstname: "Late", lastname: "Comer", email, password2: "pw" });
+        assert.match(got.body, /"result":"success"/);
+      }
+      await everyPage(url);
+      const rows = await ranks();
+      assert.deepEqual(rows.map((r) => r.id_rank), rows.map((_, i) => i + 1));
+    });
+
+    test("the migration numbers the users a database already holds", async () => {
+      await server.stop();
+      await withStorage(db, async (s) => {
+        if (engine === "sqlite") {
+          await sql`drop index tblusers_id_rank`.execute(s.kysely);
+          await sql`alter table tblusers drop column id_rank`.execute(s.kysely);
+        } else await sql`alter table tblusers drop index tblusers_id_rank, drop column id_rank`.execute(s.kysely);
+        await s.kysely.deleteFrom("whmcsperm_migrations").where("name", "=", "003_id_rank").execute();
+      });
+      server = startServer({ databaseUrl: db });
+      const url = await server.url;
+      assert.match(server.output().stdout, /003_id_rank/);
+      const rows = await ranks();
+      assert.deepEqual(rows.map((r) => r.id_rank), rows.map((_, i) => i + 1));
+      await everyPage(url);
     });
   });
 }

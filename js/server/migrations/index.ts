@@ -12,12 +12,13 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../storage/schema.js";
 import { initial } from "./001_initial.js";
 import { passwordReset } from "./002_password_reset.js";
+import { idRank } from "./003_id_rank.js";
 import type { Engine, Migration } from "./types.js";
 
 export type { Engine } from "./types.js";
 
 /** Every migration, in order. A new one is appended here, never inserted. */
-export const MIGRATIONS: readonly Migration[] = [initial, passwordReset];
+export const MIGRATIONS: readonly Migration[] = [initial, passwordReset, idRank];
 
 /** The database's schema is newer than this code's: refuse to run on it. */
 export class SchemaTooNew extends Error {

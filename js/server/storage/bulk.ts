@@ -211,11 +211,12 @@ function stateRows(state: CanonicalState) {
   const links = state.user_clients.map((l, i) => ({ id: i + 1, ...linkRow(l) }));
   const owners = state.clients.map((c, i) => ({ id: links.length + i + 1, ...ownerRow(c) }));
   const createdAt = now();
+  const ranks = new Map(state.users.map((u) => u.id).sort((a, b) => a - b).map((id, i) => [id, i + 1]));
   const fields = Object.keys(state)
     .filter((name) => !RECORD_ARRAYS.has(name))
     .map((name, i) => ({ seq: i + 1, name, value: JSON.stringify(state[name]) }));
   const tables: { [T in (typeof STATE_TABLES)[number]]: Insertable<Database[T]>[][] } = {
-    tblusers: [state.users.map((u, i) => userRow(u, i + 1))],
+    tblusers: [state.users.map((u, i) => userRow(u, i + 1, ranks.get(u.id)!))],
     tblclients: [state.clients.map((c, i) => clientRow(c, i + 1))],
     tblusers_clients: [links, owners],
     tbluser_invites: [state.invites.map((inv, i) => ({ id: i + 1, ...inviteRow(inv, token(), createdAt) }))],

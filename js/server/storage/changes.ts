@@ -72,9 +72,13 @@ export async function writeChange(ctx: WriteContext, change: AnyChange): Promise
       const password2 = ctx.params.password2;
       // The core answers AddUser with success only when password2 is given (a string).
       const password = typeof password2 === "string" ? await hashPassword(password2) : null;
-      const last = await tx.selectFrom("tblusers").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
-      const seq = Number(last?.seq ?? 0) + 1;
-      await tx.insertInto("tblusers").values(userRow(change.user as never, seq, password)).execute();
+      // The new id is larger than every user's (the core's rule), so the user also goes last in id order.
+      const last = await tx
+        .selectFrom("tblusers")
+        .select((eb) => [eb.fn.max("seq").as("seq"), eb.fn.max("id_rank").as("rank")])
+        .executeTakeFirst();
+      const row = userRow(change.user as never, Number(last?.seq ?? 0) + 1, Number(last?.rank ?? 0) + 1, password);
+      await tx.insertInto("tblusers").values(row).execute();
       return;
     }
     case "update_user": {

@@ -52,11 +52,13 @@ export function userKeys(fields: Partial<Record<UserField, unknown>>) {
   };
 }
 
-export function userRow(user: User, seq: number, password: string | null = null): Insertable<UsersTable> {
+/** `seq`: its place in the state's order; `idRank`: in id order (1 = the smallest id). */
+export function userRow(user: User, seq: number, idRank: number, password: string | null = null): Insertable<UsersTable> {
   const record = user as Record<string, unknown>;
   return {
     id: user.id,
     seq,
+    id_rank: idRank,
     email: textOrNull(record.email),
     firstname: textOrNull(record.firstname),
     lastname: textOrNull(record.lastname),

@@ -13,6 +13,8 @@ export interface UsersTable {
   id: number;
   /** The record's position in the state's `users` order. */
   seq: number;
+  /** Its position in id order, 1 to the number of users (GetUsers' pages: migrations/003_id_rank.ts). */
+  id_rank: number;
   /** NULL = the record has no such field. */
   email: string | null;
   firstname: string | null;

@@ -2,7 +2,10 @@
  * GetUsers in SQL: the database counts the matching users and cuts the
  * page (ORDER BY id, LIMIT/OFFSET); the slice holds the page's users, every
  * client they own or are linked to (with its owner row) and their links;
- * the core renders the page (`getUsersPage`). A search key longer than the
+ * the core renders the page (`getUsersPage`). Without a search, a page is
+ * a range of `id_rank` (a user's position in id order, migrations/003) and
+ * the count is the largest rank: both cost the page, not the table, where
+ * `OFFSET` walks every skipped row. A search key longer than the
  * exact-prefix limit selects a superset by its cut prefix, and the core
  * then filters, counts and pages that superset itself (`localApi`).
  */
@@ -11,6 +14,7 @@ import type { ReadPlan } from "../core.js";
 import { cutUtf8, EXACT_PREFIX_BYTES, keyBytes, prefixRange } from "./keys.js";
 import { loadClients, loadLinksOfUsers, type Reader } from "./plan.js";
 import type { Database } from "./schema.js";
+import { selectRows } from "./statements.js";
 
 type Page = NonNullable<ReadPlan["users_page"]>;
 const KEY_COLUMNS = ["email_key", "firstname_key", "lastname_key", "fullname_key"] as const;
@@ -35,6 +39,7 @@ export async function loadUsersPage(r: Reader, page: Page): Promise<UsersPage> {
     await withClients(r, rows.map((u) => u.id));
     return { total: undefined };
   }
+  if (search === null) return wholeTablePage(r, page);
   const filtered = (q: any) => (search === null ? q : q.where(startsWith(search)));
   const counted = await filtered(r.tx.selectFrom("tblusers").select((eb: any) => eb.fn.countAll().as("n"))).executeTakeFirst();
   const total = Number(counted?.n ?? 0);
@@ -45,6 +50,26 @@ export async function loadUsersPage(r: Reader, page: Page): Promise<UsersPage> {
     .execute();
   for (const row of rows) r.into.users.set(row.id, row);
   await withClients(r, rows.map((u: { id: number }) => u.id));
+  return { total };
+}
+
+/** Every user, paged by rank: ranks start + 1 .. start + limit, counted from the end when descending. */
+async function wholeTablePage(r: Reader, page: Page): Promise<UsersPage> {
+  const [top] = await selectRows(r, { shape: "users count", params: [] }, () =>
+    r.tx.selectFrom("tblusers").select((eb) => eb.fn.max("id_rank").as("n")),
+  );
+  const total = Number(top?.n ?? 0);
+  // Ascending: ranks start+1 ..= start+limit; descending: total-start down to total-start-limit+1.
+  // Clamped to 1 ..= total (start and limit can be any count, far past 2^53).
+  const low = Math.max(1, page.descending ? total - page.start - page.limit + 1 : page.start + 1);
+  const high = Math.min(total, page.descending ? total - page.start : page.start + page.limit);
+  if (page.limit > 0 && low <= high) {
+    const rows = await selectRows(r, { shape: "users by rank", params: [low, high] }, () =>
+      r.tx.selectFrom("tblusers").selectAll().where("id_rank", ">=", low).where("id_rank", "<=", high),
+    );
+    for (const row of rows) r.into.users.set(row.id, row);
+    await withClients(r, rows.map((u) => u.id));
+  }
   return { total };
 }
 
