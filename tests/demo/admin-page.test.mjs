@@ -6,23 +6,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { deleteUserClient, formatResponse, PERMISSIONS, updateUserPermissions, createClientInvite } from "whmcs-permissions";
-import { exportState, importState, launchChromium, sample, startServer, tempDir } from "./helpers.mjs";
+import { exportState, importState, openAdminPage, sample, tempDir } from "./helpers.mjs";
 
 const link = (state, user, client) => state.user_clients.find((l) => l.user_id === user && l.client_id === client);
 
 test("admin page: pages, search, edit, owner refusal, remove, invite, mismatch warning; the database follows", async (t) => {
-  const cwd = tempDir();
-  const server = startServer({ cwd, env: { DATABASE_URL: "", STATE_FILE: "" } });
-  const db = `sqlite:${join(cwd, "data", "whmcs.sqlite")}`;
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
-  const url = await server.url;
+  const { server, db, url, page } = await openAdminPage(t);
   assert.match(server.output().stdout, /database: sqlite:data\/whmcs\.sqlite/, "the default storage");
-  const page = await browser.newPage();
-  page.setDefaultTimeout(10000);
   const posts = [];
   const gets = [];
   const problems = [];
@@ -199,15 +189,7 @@ test("admin page, a large page: the first rows before the first paint, the rest 
   };
   const db = `sqlite:${join(tempDir(), "whmcs.sqlite")}`;
   await importState(db, state);
-  const server = startServer({ databaseUrl: db });
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
-  const url = await server.url;
-  const page = await browser.newPage();
-  page.setDefaultTimeout(10000);
+  const { url, page } = await openAdminPage(t, { databaseUrl: db });
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));

@@ -11,18 +11,10 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { join } from "node:path";
 import { addUser, formatResponse, getUsers, getUsersPage, localApi, readPlan, resetPassword, updateUser } from "whmcs-permissions";
-import { exportState, importState, launchChromium, sample, startServer, tempDir, withStorage } from "./helpers.mjs";
+import { exportState, importState, logLines, openAdminPage, sample, startServer, tempDir, withStorage } from "./helpers.mjs";
 
 const PASSWORD = "Pässwörd-Secr3t-42";
 const MAX_ID = Number.MAX_SAFE_INTEGER;
-
-/** The server's JSON log lines (pino on stdout). */
-const logLines = (server) =>
-  server
-    .output()
-    .stdout.split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l));
 
 /** Waits until the server's log holds `n` api-call lines for `command` (the pipe is asynchronous). */
 async function callsLogged(server, command, n) {
@@ -35,17 +27,7 @@ async function callsLogged(server, command, n) {
 }
 
 test("admin page, Users view: list, pages, search, sort; add, edit and reset checked in the browser first; the database and the log follow", async (t) => {
-  const cwd = tempDir();
-  const server = startServer({ cwd, env: { DATABASE_URL: "", STATE_FILE: "" } });
-  const db = `sqlite:${join(cwd, "data", "whmcs.sqlite")}`;
-  const browser = await launchChromium();
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
-  const url = await server.url;
-  const page = await browser.newPage();
-  page.setDefaultTimeout(10000);
+  const { server, db, url, page } = await openAdminPage(t);
   const api = [];
   const slices = [];
   const requests = [];

@@ -6,28 +6,9 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { sql } from "kysely";
-import { formatResponse, localApi } from "whmcs-permissions";
-import { ENGINES, exportState, freshDatabase, importState, sample, startServer, withStorage } from "./helpers.mjs";
+import { localApi } from "whmcs-permissions";
+import { ENGINES, expected, exportState, freshDatabase, importState, logLines, post, postJson, sample, startServer, withStorage } from "./helpers.mjs";
 
-function expected(state, params, format = "json") {
-  const out = localApi(typeof params.action === "string" ? params.action : "", params, state);
-  return { ...out, body: formatResponse(out.response, format, params.action ?? "") };
-}
-const post = (url, body, headers = {}) =>
-  fetch(`${url}includes/api.php`, { method: "POST", body, headers }).then(async (res) => ({
-    status: res.status,
-    type: res.headers.get("content-type"),
-    body: await res.text(),
-  }));
-const postJson = (url, params) => post(url, JSON.stringify(params), { "Content-Type": "application/json" });
-
-/** The JSON log lines the server wrote so far. */
-const logLines = (server) =>
-  server
-    .output()
-    .stdout.split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l));
 
 for (const engine of ENGINES) {
   describe(`endpoint on ${engine}`, () => {

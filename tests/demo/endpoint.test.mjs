@@ -6,23 +6,10 @@ import { request } from "node:http";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { authenticationFailed, formatResponse, localApi } from "whmcs-permissions";
-import { sample, startServer, tempDir } from "./helpers.mjs";
+import { expected, post, postJson, sample, startServer, tempDir } from "./helpers.mjs";
 
 const readState = (file) => JSON.parse(readFileSync(file, "utf8"));
 
-/** What the library says the endpoint must answer, on `state`. */
-function expected(state, params, format = "json") {
-  const out = localApi(typeof params.action === "string" ? params.action : "", params, state);
-  return { ...out, body: formatResponse(out.response, format, params.action ?? "") };
-}
-
-const post = (url, body, headers = {}) =>
-  fetch(`${url}includes/api.php`, { method: "POST", body, headers }).then(async (res) => ({
-    status: res.status,
-    type: res.headers.get("content-type"),
-    body: await res.text(),
-  }));
-const postJson = (url, params) => post(url, JSON.stringify(params), { "Content-Type": "application/json" });
 
 /** Sends raw bytes with node:http, resolving with the answer as soon as the server gives it (even mid-upload). */
 function rawPost(url, { headers, chunks }) {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatResponse, localApi } from "whmcs-permissions";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const serverPath = join(root, "target", "server", "server.mjs");
@@ -127,4 +128,48 @@ export async function launchChromium() {
   }
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** What the library says the endpoint must answer on `state`: localApi's outcome and the rendered body. */
+export function expected(state, params, format = "json") {
+  const out = localApi(typeof params.action === "string" ? params.action : "", params, state);
+  return { ...out, body: formatResponse(out.response, format, params.action ?? "") };
+}
+
+/** POSTs `body` to the server's api.php; resolves with the status, content type and text. */
+export const post = (url, body, headers = {}) =>
+  fetch(`${url}includes/api.php`, { method: "POST", body, headers }).then(async (res) => ({
+    status: res.status,
+    type: res.headers.get("content-type"),
+    body: await res.text(),
+  }));
+export const postJson = (url, params) => post(url, JSON.stringify(params), { "Content-Type": "application/json" });
+
+/** The JSON log lines (pino on stdout) the server wrote so far. */
+export const logLines = (server) =>
+  server
+    .output()
+    .stdout.split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+
+/**
+ * The admin page in a Chromium page, served by the server on `databaseUrl`,
+ * or as a new user gets it: on its default storage (a new data/whmcs.sqlite
+ * from the sample, in a temporary working directory). Both are stopped when
+ * the test `t` ends.
+ */
+export async function openAdminPage(t, { databaseUrl } = {}) {
+  const cwd = tempDir();
+  const server = databaseUrl ? startServer({ databaseUrl }) : startServer({ cwd, env: { DATABASE_URL: "", STATE_FILE: "" } });
+  const db = databaseUrl ?? `sqlite:${join(cwd, "data", "whmcs.sqlite")}`;
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  const url = await server.url;
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10000);
+  return { server, db, browser, url, page };
 }
