@@ -59,3 +59,31 @@ export function showSummaryOf(view: View) {
   const text = summaries[view];
   if (text !== undefined) setStatus(text);
 }
+
+/** What a paged, searchable list keeps: where it starts, how many it shows, what it searches for. */
+export interface PagedQuery {
+  start: number;
+  limit: number;
+  search: string;
+}
+
+/**
+ * Wires a list's search form and its Previous/Next buttons to `query`: a
+ * search starts again at the first page; each change reloads with `load`.
+ */
+export function wirePager(query: PagedQuery, ids: { form: string; text: string; prev: string; next: string }, load: () => Promise<unknown>) {
+  $(ids.form).addEventListener("submit", (e) => {
+    e.preventDefault();
+    query.search = $<HTMLInputElement>(ids.text).value;
+    query.start = 0;
+    void load();
+  });
+  $(ids.prev).addEventListener("click", () => {
+    query.start = Math.max(0, query.start - query.limit);
+    void load();
+  });
+  $(ids.next).addEventListener("click", () => {
+    query.start += query.limit;
+    void load();
+  });
+}

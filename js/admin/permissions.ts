@@ -8,7 +8,7 @@
  * page's slice is loaded again and compared with the browser's prediction.
  */
 import { PERMISSIONS, PermissionStore, type CanonicalState, type Client, type User } from "whmcs-permissions";
-import { $, exclusive, h, setStatus, setSummary, thousands } from "./dom.js";
+import { $, exclusive, h, setStatus, setSummary, thousands, wirePager } from "./dom.js";
 import { fetchClients, Unauthorized, type AdminPage, type Params } from "./net.js";
 import { checkThenSend, showVerdict } from "./verdict.js";
 
@@ -411,18 +411,5 @@ export function setUpPermissions(perPage: number) {
     else void removeLink(info.client, info.member.userId, info.on);
   });
   $("invite").addEventListener("submit", (e) => void sendInvite(e as SubmitEvent));
-  $("search").addEventListener("submit", (e) => {
-    e.preventDefault();
-    query.search = $<HTMLInputElement>("search-text").value;
-    query.start = 0;
-    void loadClients();
-  });
-  $("page-prev").addEventListener("click", () => {
-    query.start = Math.max(0, query.start - query.limit);
-    void loadClients();
-  });
-  $("page-next").addEventListener("click", () => {
-    query.start += query.limit;
-    void loadClients();
-  });
+  wirePager(query, { form: "search", text: "search-text", prev: "page-prev", next: "page-next" }, loadClients);
 }

@@ -25,7 +25,7 @@ import {
   type UserSummary,
   type UsersResponse,
 } from "whmcs-permissions";
-import { $, exclusive, h, setStatus, setSummary, thousands } from "./dom.js";
+import { $, exclusive, h, setStatus, setSummary, thousands, wirePager } from "./dom.js";
 import { callServer, fetchSlice, sliceFor, type Params, type ServerAnswer, type SliceAnswer } from "./net.js";
 import { explain } from "./permissions.js";
 import { checkThenSend, showVerdict, type Verdict } from "./verdict.js";
@@ -305,23 +305,10 @@ function resetPassword(id: number, who: string) {
 export function setUpUsers(perPage: number, showClient: (clientId: number) => void) {
   query.limit = perPage;
   openClient = showClient;
-  $("user-search").addEventListener("submit", (e) => {
-    e.preventDefault();
-    query.search = $<HTMLInputElement>("user-search-text").value;
-    query.start = 0;
-    void loadUsers();
-  });
+  wirePager(query, { form: "user-search", text: "user-search-text", prev: "users-prev", next: "users-next" }, loadUsers);
   $("users-sort").addEventListener("click", () => {
     query.descending = !query.descending;
     query.start = 0;
-    void loadUsers();
-  });
-  $("users-prev").addEventListener("click", () => {
-    query.start = Math.max(0, query.start - query.limit);
-    void loadUsers();
-  });
-  $("users-next").addEventListener("click", () => {
-    query.start += query.limit;
     void loadUsers();
   });
   $("add-user").addEventListener("submit", (e) => void addUser(e as SubmitEvent));
