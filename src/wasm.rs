@@ -121,8 +121,10 @@ static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 /// JS strings for the keys and names the core uses over and over, made
 /// once each: making a JS string from Rust decodes its UTF-8 every time.
 /// A small cache, direct-mapped by content (wasm-bindgen's own `intern`
-/// needs std); a miss or a long string just makes a new one.
-static STRINGS: Local<[Option<(String, JsValue)>; 64]> = Local(RefCell::new([const { None }; 64]));
+/// needs std); a miss or a long string just makes a new one. A `Box<str>`,
+/// not a `String`: an empty slot is then all zero bytes, so the table
+/// takes no data segments in the .wasm.
+static STRINGS: Local<[Option<(Box<str>, JsValue)>; 64]> = Local(RefCell::new([const { None }; 64]));
 
 fn js_str(s: &str) -> JsValue {
     if s.len() > 32 {
@@ -133,12 +135,12 @@ fn js_str(s: &str) -> JsValue {
     };
     let slot = &mut cache[(crate::state::hash_text(s) % 64) as usize];
     if let Some((text, value)) = slot {
-        if text == s {
+        if **text == *s {
             return value.clone();
         }
     }
     let value = JsValue::from_str(s);
-    *slot = Some((s.to_owned(), value.clone()));
+    *slot = Some((s.into(), value.clone()));
     value
 }
 
