@@ -91,7 +91,8 @@ const wasmOptArgs = [
   "-Oz",
   "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-  "--strip-debug", "--strip-producers",
+  // The target_features section is for linkers; nothing loading the .wasm reads it.
+  "--strip-debug", "--strip-producers", "--strip-target-features",
 ];
 const boundWasm = join(glue, "whmcs_permissions_bg.wasm");
 writeFileSync(wasmOut, cached("wasm-opt", [readFileSync(boundWasm), wasmOptArgs.join(" "), packageVersion("binaryen")], () => {
