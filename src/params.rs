@@ -189,7 +189,7 @@ impl SegmentList {
 /// ```
 pub fn shown_name(name: &str) -> String {
     match name.char_indices().nth(SHOWN_NAME_CHARS) {
-        Some((cut, _)) => [name.get(..cut).unwrap_or(name), "..."].concat(),
+        Some((cut, _)) => crate::text::concat(&[name.get(..cut).unwrap_or(name), "..."]),
         None => name.to_owned(),
     }
 }

@@ -46,6 +46,13 @@ pub(crate) fn push_all(out: &mut String, pieces: &[&str]) {
     }
 }
 
+/// The pieces joined (`[..].concat()` without `alloc`'s generic join).
+pub(crate) fn concat(pieces: &[&str]) -> String {
+    let mut out = String::new();
+    push_all(&mut out, pieces);
+    out
+}
+
 /// An error's message, written without `core::fmt`.
 pub(crate) trait Message {
     /// Appends the message.

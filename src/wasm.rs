@@ -193,7 +193,7 @@ fn host_error(e: JsValue) -> HostError {
         Some(error) => String::from(error.message()),
         None => e
             .as_string()
-            .unwrap_or_else(|| ["JsValue(", &debug_string(&e), ")"].concat()),
+            .unwrap_or_else(|| crate::text::concat(&["JsValue(", &debug_string(&e), ")"])),
     })
 }
 
@@ -535,7 +535,7 @@ impl RawPermissionStore {
         // Only the wrapper calls this, with names from the command table.
         let command = Command::from_name(command).ok_or_else(|| {
             JsValue::from(js_sys::TypeError::new(
-                &["unknown command \"", command, "\""].concat(),
+                &crate::text::concat(&["unknown command \"", command, "\""]),
             ))
         })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))

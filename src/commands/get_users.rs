@@ -129,7 +129,7 @@ fn matches<D: Doc>(user: &User<D>, search: Option<&str>) -> bool {
     user.email().is_some_and(|e| starts(&e))
         || first.as_deref().is_some_and(starts)
         || last.as_deref().is_some_and(starts)
-        || matches!((&first, &last), (Some(f), Some(l)) if starts(&[f.as_str(), " ", l].concat()))
+        || matches!((&first, &last), (Some(f), Some(l)) if starts(&crate::text::concat(&[f, " ", l])))
 }
 
 fn render<D: Doc>(model: &Model<D>, q: &UsersQuery, total: u64, page: Vec<&User<D>>) -> Response {

@@ -445,7 +445,7 @@ fn describe<D: Doc>(value: &D) -> String {
             .map_or_else(|| "a number".into(), D::number_text),
         Kind::String => {
             let s = value.as_string().unwrap_or_default();
-            ["the string \"", &shown_name(&s), "\""].concat()
+            crate::text::concat(&["the string \"", &shown_name(&s), "\""])
         }
         other => other.article().into(),
     }
