@@ -112,6 +112,8 @@ pub(crate) fn sort_keyed(pairs: &mut [(u64, u32)]) {
 
 /// Moves `pairs[root]` down the max-heap held in `pairs[..end]`.
 fn sift_down(pairs: &mut [(u64, u32)], mut root: usize, end: usize) {
+    // Always `end <= len`; said here, the indexing below has no bounds checks.
+    let end = end.min(pairs.len());
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
