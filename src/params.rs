@@ -26,7 +26,13 @@ pub const SHOWN_NAME_CHARS: usize = 64;
 /// assert_eq!(whmcs_permissions::php_trim("\u{a0}7"), "\u{a0}7"); // NBSP stays
 /// ```
 pub fn php_trim(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
+    // On bytes: the six are ASCII, and an ASCII byte in UTF-8 is always a
+    // whole char, so no char is decoded and every cut is a char boundary.
+    let trimmed = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | b'\x0B');
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|b| !trimmed(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !trimmed(b)).map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
 }
 
 /// An id from a number (`7`, `7.0`) or a digit string (`" 0007 "`).

@@ -112,7 +112,7 @@ fn sort<D>(users: &mut Vec<&User<D>>, descending: bool) {
     if descending {
         keyed.reverse();
     }
-    let sorted = keyed.iter().map(|&(_, i)| users[i as usize]).collect();
+    let sorted = keyed.iter().filter_map(|&(_, i)| users.get(i as usize).copied()).collect();
     *users = sorted;
 }
 
