@@ -72,7 +72,11 @@ fn main() {
     for &(first, count, stride, delta) in &runs {
         for cp in (0..count).map(|k| first + k * stride) {
             let lower = (i64::from(cp) + delta) as u32;
-            assert_eq!(lower >> 16, cp >> 16, "U+{cp:04X} lowercases out of its plane");
+            assert_eq!(
+                lower >> 16,
+                cp >> 16,
+                "U+{cp:04X} lowercases out of its plane"
+            );
         }
         writeln!(out, "    {},", delta.rem_euclid(1 << 16)).unwrap();
     }

@@ -31,7 +31,9 @@ fn push_lowercase(out: &mut String, c: char) {
     let cp = c as u32;
     // The last run starting at or before `c`.
     let at = RUNS.partition_point(|&key| key >> 11 <= cp);
-    let run = at.checked_sub(1).and_then(|i| Some((*RUNS.get(i)?, *DELTAS.get(i)?)));
+    let run = at
+        .checked_sub(1)
+        .and_then(|i| Some((*RUNS.get(i)?, *DELTAS.get(i)?)));
     if let Some((key, delta)) = run {
         let (first, count, stride) = (key >> 11, (key >> 1 & 0x3ff) + 1, (key & 1) + 1);
         let offset = cp - first;

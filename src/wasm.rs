@@ -124,7 +124,8 @@ static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 /// needs std); a miss or a long string just makes a new one. A `Box<str>`,
 /// not a `String`: an empty slot is then all zero bytes, so the table
 /// takes no data segments in the .wasm.
-static STRINGS: Local<[Option<(Box<str>, JsValue)>; 64]> = Local(RefCell::new([const { None }; 64]));
+static STRINGS: Local<[Option<(Box<str>, JsValue)>; 64]> =
+    Local(RefCell::new([const { None }; 64]));
 
 fn js_str(s: &str) -> JsValue {
     if s.len() > 32 {
@@ -534,9 +535,11 @@ impl RawPermissionStore {
     pub fn run(&mut self, command: &str, params: JsValue) -> Api<JsValue> {
         // Only the wrapper calls this, with names from the command table.
         let command = Command::from_name(command).ok_or_else(|| {
-            JsValue::from(js_sys::TypeError::new(
-                &crate::text::concat(&["unknown command \"", command, "\""]),
-            ))
+            JsValue::from(js_sys::TypeError::new(&crate::text::concat(&[
+                "unknown command \"",
+                command,
+                "\"",
+            ])))
         })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))
     }
