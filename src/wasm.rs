@@ -22,8 +22,11 @@ use crate::tree::{ToTree, Tree};
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.keys`, as the array it returns (read with the bindings
+    /// every array is read with, rather than a `Vec<String>` conversion of
+    /// its own).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(value: &JsValue) -> Result<Vec<String>, JsValue>;
+    fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
     /// `String(n)`: numbers are written by the host, so no float formatting
     /// is compiled in.
     #[wasm_bindgen(js_name = String)]
@@ -233,7 +236,15 @@ impl Doc for JsDoc {
         Ok((!value.is_undefined()).then(|| JsDoc::new(value)))
     }
     fn keys(&self) -> Result<Vec<String>, HostError> {
-        object_keys(&self.value).map_err(host_error)
+        // An array of strings, made by `Object.keys`: reading it cannot throw.
+        let keys = JsDoc::made(object_keys(&self.value).map_err(host_error)?, Kind::Array);
+        let len = keys.array_len()?;
+        let mut out = Vec::with_capacity(len);
+        for i in 0..len as u32 {
+            let key = Reflect::get_u32(&keys.value, i).map_err(host_error)?;
+            out.extend(key.as_string());
+        }
+        Ok(out)
     }
     fn copy_object(&self) -> Result<Self, HostError> {
         Ok(JsDoc::made(
