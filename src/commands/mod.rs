@@ -137,7 +137,9 @@ pub(crate) struct Applied<D> {
 }
 
 impl<D> Applied<D> {
-    /// An answer that changed nothing.
+    /// An answer that changed nothing. Out of line: inlined, each of the
+    /// commands' many early answers copies the whole record.
+    #[inline(never)]
     fn answer(response: Response) -> Applied<D> {
         Applied {
             response,
