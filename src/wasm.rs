@@ -314,12 +314,13 @@ fn to_js<T: ToTree + ?Sized>(value: &T) -> JsValue {
 fn thrown(e: CallError) -> JsValue {
     match e {
         CallError::State(e) => {
-            let (message, path) = (JsValue::from_str(&e.message()), JsValue::from_str(&e.path));
+            let text = e.message();
+            let (message, path) = (JsValue::from_str(&text), JsValue::from_str(&e.path));
             let class = STATE_ERROR.0.try_borrow().ok().and_then(|c| c.clone());
             let error = class
                 .and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
             error.unwrap_or_else(|| {
-                let error = js_sys::Error::new(&e.message());
+                let error = js_sys::Error::new(&text);
                 error.set_name("StateError");
                 let _ = Reflect::set(&error, &key("path"), &path);
                 error.into()

@@ -333,7 +333,7 @@ impl Reader {
                 let users = &model.users;
                 let _ = model
                     .user_index
-                    .insert(id, i as u32, |s| users[s as usize].id);
+                    .insert(id, i as u32, |s| super::id_at(users, s));
                 Ok(())
             })?;
         }
@@ -356,9 +356,9 @@ impl Reader {
                 });
                 model.max_id = model.max_id.max(owner_user_id);
                 let clients = &model.clients;
-                let _ = model
-                    .client_index
-                    .insert(id, i as u32, |s| clients[s as usize].id);
+                let _ = model.client_index.insert(id, i as u32, |s| {
+                    clients.get(s as usize).map_or(u64::MAX, |c| c.id)
+                });
                 Ok(())
             })?;
         }
