@@ -127,8 +127,10 @@ static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 /// needs std); a miss or a long string just makes a new one. A `Box<str>`,
 /// not a `String`: an empty slot is then all zero bytes, so the table
 /// takes no data segments in the .wasm.
-static STRINGS: Local<[Option<(Box<str>, JsValue)>; 64]> =
-    Local(RefCell::new([const { None }; 64]));
+static STRINGS: Local<[CachedString; 64]> = Local(RefCell::new([const { None }; 64]));
+
+/// A slot of [`STRINGS`]: the text and its JS string.
+type CachedString = Option<(Box<str>, JsValue)>;
 
 fn js_str(s: &str) -> JsValue {
     if s.len() > 32 {
