@@ -50,14 +50,35 @@ fn main() {
     }
     writeln!(
         out,
-        "/// Runs of single-char lowercase mappings, by first char: `first << 11 | (count - 1) << 1 | (stride - 1)`, and the delta."
+        "/// Runs of single-char lowercase mappings, by first char: `first << 11 | (count - 1) << 1 | (stride - 1)`."
     )
     .unwrap();
-    writeln!(out, "static RUNS: [(u32, i32); {}] = [", runs.len()).unwrap();
-    for (first, count, stride, delta) in runs {
+    writeln!(out, "static RUNS: [u32; {}] = [", runs.len()).unwrap();
+    for &(first, count, stride, _) in &runs {
         assert!((1..=1024).contains(&count) && (1..=2).contains(&stride));
         let key = first << 11 | (count - 1) << 1 | (stride - 1);
-        writeln!(out, "    ({key}, {delta}),").unwrap();
+        writeln!(out, "    {key},").unwrap();
+    }
+    writeln!(out, "];").unwrap();
+    // Every single-char mapping stays in its char's 64K plane, so a delta
+    // fits in 16 bits, added modulo 2^16 to the low half (half the bytes of
+    // an i32 per run, in an array of its own: no padding).
+    writeln!(
+        out,
+        "/// Each run's delta, added modulo 2^16 to the low 16 bits of a char in it."
+    )
+    .unwrap();
+    writeln!(out, "static DELTAS: [u16; {}] = [", runs.len()).unwrap();
+    for &(first, count, stride, delta) in &runs {
+        for cp in (0..count).map(|k| first + k * stride) {
+            let lower = (i64::from(cp) + delta) as u32;
+            assert_eq!(
+                lower >> 16,
+                cp >> 16,
+                "U+{cp:04X} lowercases out of its plane"
+            );
+        }
+        writeln!(out, "    {},", delta.rem_euclid(1 << 16)).unwrap();
     }
     writeln!(out, "];").unwrap();
     writeln!(

@@ -91,7 +91,13 @@ const wasmOptArgs = [
   "-Oz",
   "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-  "--strip-debug", "--strip-producers",
+  // The target_features section is for linkers; nothing loading the .wasm reads it.
+  "--strip-debug", "--strip-producers", "--strip-target-features",
+  // Rust's wasm32 layout puts the 1 MiB stack at the bottom of memory, growing
+  // down from 1 MiB (data and heap above it): the first KiB is only reached by
+  // a stack about to overflow. Binaryen may then fold `ptr + constant` into a
+  // load's or store's offset (which traps instead of wrapping past 2^32).
+  "--low-memory-unused",
 ];
 const boundWasm = join(glue, "whmcs_permissions_bg.wasm");
 writeFileSync(wasmOut, cached("wasm-opt", [readFileSync(boundWasm), wasmOptArgs.join(" "), packageVersion("binaryen")], () => {

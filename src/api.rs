@@ -158,6 +158,12 @@ impl From<StateError> for CallError {
     }
 }
 
+impl From<Box<ParamsError>> for CallError {
+    fn from(e: Box<ParamsError>) -> Self {
+        CallError::Type(ArgumentError::Params(*e))
+    }
+}
+
 impl From<ParamsError> for CallError {
     fn from(e: ParamsError) -> Self {
         CallError::Type(ArgumentError::Params(e))

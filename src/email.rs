@@ -21,12 +21,26 @@ pub fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && domain.split('.').all(|label| !label.is_empty())
-        && !email.chars().any(char::is_whitespace)
-        && email.chars().count() <= MAX_EMAIL_CHARS
+    // Bytes, not `str` searches: `@` and `.` are ASCII, and a label is
+    // empty exactly where the domain starts or ends with `.` or holds `..`.
+    let domain = domain.as_bytes();
+    if local.is_empty()
+        || domain.contains(&b'@')
+        || !domain.contains(&b'.')
+        || domain.first() == Some(&b'.')
+        || domain.last() == Some(&b'.')
+        || domain.windows(2).any(|pair| pair == b"..")
+    {
+        return false;
+    }
+    let mut chars = 0;
+    for c in email.chars() {
+        if c.is_whitespace() {
+            return false;
+        }
+        chars += 1;
+    }
+    chars <= MAX_EMAIL_CHARS
 }
 
 /// The form two texts are compared in: the whole string's full Unicode

@@ -30,12 +30,16 @@ pub(crate) fn to_lowercase(text: &str) -> String {
 fn push_lowercase(out: &mut String, c: char) {
     let cp = c as u32;
     // The last run starting at or before `c`.
-    let at = RUNS.partition_point(|&(key, _)| key >> 11 <= cp);
-    if let Some(&(key, delta)) = at.checked_sub(1).and_then(|i| RUNS.get(i)) {
+    let at = RUNS.partition_point(|&key| key >> 11 <= cp);
+    let run = at
+        .checked_sub(1)
+        .and_then(|i| Some((*RUNS.get(i)?, *DELTAS.get(i)?)));
+    if let Some((key, delta)) = run {
         let (first, count, stride) = (key >> 11, (key >> 1 & 0x3ff) + 1, (key & 1) + 1);
         let offset = cp - first;
         if offset % stride == 0 && offset / stride < count {
-            if let Some(lower) = char::from_u32(cp.wrapping_add_signed(delta)) {
+            let low = (cp as u16).wrapping_add(delta);
+            if let Some(lower) = char::from_u32(cp & !0xffff | u32::from(low)) {
                 out.push(lower);
                 return;
             }

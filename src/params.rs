@@ -26,7 +26,19 @@ pub const SHOWN_NAME_CHARS: usize = 64;
 /// assert_eq!(whmcs_permissions::php_trim("\u{a0}7"), "\u{a0}7"); // NBSP stays
 /// ```
 pub fn php_trim(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
+    // On bytes: the six are ASCII, and an ASCII byte in UTF-8 is always a
+    // whole char, so no char is decoded and every cut is a char boundary.
+    let trimmed = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\0' | b'\x0B');
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !trimmed(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !trimmed(b))
+        .map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
 }
 
 /// An id from a number (`7`, `7.0`) or a digit string (`" 0007 "`).
@@ -189,7 +201,7 @@ impl SegmentList {
 /// ```
 pub fn shown_name(name: &str) -> String {
     match name.char_indices().nth(SHOWN_NAME_CHARS) {
-        Some((cut, _)) => [name.get(..cut).unwrap_or(name), "..."].concat(),
+        Some((cut, _)) => crate::text::concat(&[name.get(..cut).unwrap_or(name), "..."]),
         None => name.to_owned(),
     }
 }
@@ -230,26 +242,32 @@ display_message!(ParamsError);
 
 impl core::error::Error for ParamsError {}
 
+/// A [`ParamsError`] on its way out of the params readers, boxed: each `?`
+/// then moves a pointer, not the error.
+pub(crate) type ParamsFault = Box<ParamsError>;
+
 /// Checks that params is an object (not an array, not null).
-pub(crate) fn expect_params_object<D: Doc>(params: &D) -> Result<(), ParamsError> {
+pub(crate) fn expect_params_object<D: Doc>(params: &D) -> Result<(), ParamsFault> {
     match params.kind() {
         Kind::Object => Ok(()),
-        other => Err(ParamsError::NotAnObject(other)),
+        other => Err(Box::new(ParamsError::NotAnObject(other))),
     }
 }
 
 /// Reads `params[key]`; a throwing getter becomes a [`ParamsError`].
-pub(crate) fn param<D: Doc>(params: &D, key: &str) -> Result<Option<D>, ParamsError> {
-    params.get(key).map_err(|reason| ParamsError::Unreadable {
-        key: key.to_owned(),
-        reason,
+pub(crate) fn param<D: Doc>(params: &D, key: &str) -> Result<Option<D>, ParamsFault> {
+    params.get(key).map_err(|reason| {
+        Box::new(ParamsError::Unreadable {
+            key: key.to_owned(),
+            reason,
+        })
     })
 }
 
 /// A text param as SPEC section 8 reads it: *given* when it is a string
 /// that is not empty after PHP-trim, and then trimmed; anything else
 /// (missing, null, a number, an array) is not given.
-pub(crate) fn text_param<D: Doc>(params: &D, key: &str) -> Result<Option<String>, ParamsError> {
+pub(crate) fn text_param<D: Doc>(params: &D, key: &str) -> Result<Option<String>, ParamsFault> {
     Ok(param(params, key)?.and_then(|v| given_text(&v)))
 }
 

@@ -5,22 +5,14 @@
 
 use crate::prelude::*;
 
-/// Appends `n` in decimal.
+/// Appends `n` in decimal (recursing on the leading digits: at most 20
+/// deep, and no digit buffer to index).
 #[inline(never)]
-pub(crate) fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_u64(out, n / 10);
     }
-    for &d in &digits[start..] {
-        out.push(char::from(d));
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Appends `n` in decimal, with a `-` when negative.
@@ -44,6 +36,13 @@ pub(crate) fn push_all(out: &mut String, pieces: &[&str]) {
     for p in pieces {
         out.push_str(p);
     }
+}
+
+/// The pieces joined (`[..].concat()` without `alloc`'s generic join).
+pub(crate) fn concat(pieces: &[&str]) -> String {
+    let mut out = String::new();
+    push_all(&mut out, pieces);
+    out
 }
 
 /// An error's message, written without `core::fmt`.

@@ -22,8 +22,11 @@ use crate::tree::{ToTree, Tree};
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.keys`, as the array it returns (read with the bindings
+    /// every array is read with, rather than a `Vec<String>` conversion of
+    /// its own).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(value: &JsValue) -> Result<Vec<String>, JsValue>;
+    fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
     /// `String(n)`: numbers are written by the host, so no float formatting
     /// is compiled in.
     #[wasm_bindgen(js_name = String)]
@@ -121,8 +124,13 @@ static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 /// JS strings for the keys and names the core uses over and over, made
 /// once each: making a JS string from Rust decodes its UTF-8 every time.
 /// A small cache, direct-mapped by content (wasm-bindgen's own `intern`
-/// needs std); a miss or a long string just makes a new one.
-static STRINGS: Local<[Option<(String, JsValue)>; 64]> = Local(RefCell::new([const { None }; 64]));
+/// needs std); a miss or a long string just makes a new one. A `Box<str>`,
+/// not a `String`: an empty slot is then all zero bytes, so the table
+/// takes no data segments in the .wasm.
+static STRINGS: Local<[CachedString; 64]> = Local(RefCell::new([const { None }; 64]));
+
+/// A slot of [`STRINGS`]: the text and its JS string.
+type CachedString = Option<(Box<str>, JsValue)>;
 
 fn js_str(s: &str) -> JsValue {
     if s.len() > 32 {
@@ -133,12 +141,12 @@ fn js_str(s: &str) -> JsValue {
     };
     let slot = &mut cache[(crate::state::hash_text(s) % 64) as usize];
     if let Some((text, value)) = slot {
-        if text == s {
+        if **text == *s {
             return value.clone();
         }
     }
     let value = JsValue::from_str(s);
-    *slot = Some((s.to_owned(), value.clone()));
+    *slot = Some((s.into(), value.clone()));
     value
 }
 
@@ -191,7 +199,7 @@ fn host_error(e: JsValue) -> HostError {
         Some(error) => String::from(error.message()),
         None => e
             .as_string()
-            .unwrap_or_else(|| ["JsValue(", &debug_string(&e), ")"].concat()),
+            .unwrap_or_else(|| crate::text::concat(&["JsValue(", &debug_string(&e), ")"])),
     })
 }
 
@@ -230,7 +238,15 @@ impl Doc for JsDoc {
         Ok((!value.is_undefined()).then(|| JsDoc::new(value)))
     }
     fn keys(&self) -> Result<Vec<String>, HostError> {
-        object_keys(&self.value).map_err(host_error)
+        // An array of strings, made by `Object.keys`: reading it cannot throw.
+        let keys = JsDoc::made(object_keys(&self.value).map_err(host_error)?, Kind::Array);
+        let len = keys.array_len()?;
+        let mut out = Vec::with_capacity(len);
+        for i in 0..len as u32 {
+            let key = Reflect::get_u32(&keys.value, i).map_err(host_error)?;
+            out.extend(key.as_string());
+        }
+        Ok(out)
     }
     fn copy_object(&self) -> Result<Self, HostError> {
         Ok(JsDoc::made(
@@ -300,12 +316,13 @@ fn to_js<T: ToTree + ?Sized>(value: &T) -> JsValue {
 fn thrown(e: CallError) -> JsValue {
     match e {
         CallError::State(e) => {
-            let (message, path) = (JsValue::from_str(&e.message()), JsValue::from_str(&e.path));
+            let text = e.message();
+            let (message, path) = (JsValue::from_str(&text), JsValue::from_str(&e.path));
             let class = STATE_ERROR.0.try_borrow().ok().and_then(|c| c.clone());
             let error = class
                 .and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
             error.unwrap_or_else(|| {
-                let error = js_sys::Error::new(&e.message());
+                let error = js_sys::Error::new(&text);
                 error.set_name("StateError");
                 let _ = Reflect::set(&error, &key("path"), &path);
                 error.into()
@@ -532,9 +549,11 @@ impl RawPermissionStore {
     pub fn run(&mut self, command: &str, params: JsValue) -> Api<JsValue> {
         // Only the wrapper calls this, with names from the command table.
         let command = Command::from_name(command).ok_or_else(|| {
-            JsValue::from(js_sys::TypeError::new(
-                &["unknown command \"", command, "\""].concat(),
-            ))
+            JsValue::from(js_sys::TypeError::new(&crate::text::concat(&[
+                "unknown command \"",
+                command,
+                "\"",
+            ])))
         })?;
         store_answer(self.store.run(command, &JsDoc::new(params)))
     }

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::{Applied, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};
-use crate::params::{text_param, ParamsError, MAX_ID};
+use crate::params::{text_param, ParamsFault, MAX_ID};
 use crate::response::{message, Change, NewUser, Response};
 use crate::state::Model;
 
@@ -21,7 +21,7 @@ pub(super) struct AddUser {
 }
 
 impl AddUser {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         Ok(AddUser {
             firstname: text_param(params, "firstname")?,
             lastname: text_param(params, "lastname")?,

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::{invalid_permission, Applied, MemberQuery, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};
-use crate::params::{param, parse_id, text_param, ParamsError, PermissionsParam};
+use crate::params::{param, parse_id, text_param, ParamsFault, PermissionsParam};
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
 use crate::vocabulary::PermissionSet;
@@ -19,7 +19,7 @@ pub(super) struct CreateClientInvite {
 }
 
 impl CreateClientInvite {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         Ok(CreateClientInvite {
             email: text_param(params, "email")?,
             client_id: parse_id(param(params, "client_id")?.as_ref()),

@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use super::{Applied, UserClient};
 use crate::doc::Doc;
-use crate::params::ParamsError;
+use crate::params::ParamsFault;
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
 
@@ -14,7 +14,7 @@ pub(super) struct DeleteUserClient {
 }
 
 impl DeleteUserClient {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         Ok(DeleteUserClient {
             ids: UserClient::from_params(params)?,
         })

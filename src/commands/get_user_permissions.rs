@@ -2,7 +2,7 @@
 
 use super::UserClient;
 use crate::doc::Doc;
-use crate::params::ParamsError;
+use crate::params::ParamsFault;
 use crate::response::{message, Response};
 use crate::state::{Model, Relation};
 use crate::vocabulary::PermissionSet;
@@ -13,7 +13,7 @@ pub(super) struct GetUserPermissions {
 }
 
 impl GetUserPermissions {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         Ok(GetUserPermissions {
             ids: UserClient::from_params(params)?,
         })

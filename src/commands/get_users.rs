@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::{ReadPlan, UsersQuery};
 use crate::doc::Doc;
 use crate::email::match_key;
-use crate::params::{param, parse_count, php_trim, text_param, ParamsError};
+use crate::params::{param, parse_count, php_trim, text_param, ParamsFault};
 use crate::response::{ClientRef, Response, UserSummary, UsersPage};
 use crate::state::{sort_keyed, Model, User};
 
@@ -18,7 +18,7 @@ pub(crate) struct GetUsers {
 }
 
 impl GetUsers {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         let start = parse_count(param(params, "limitstart")?.as_ref(), 0).unwrap_or(0);
         let limit = parse_count(param(params, "limitnum")?.as_ref(), 1).unwrap_or(DEFAULT_LIMIT);
         let descending = param(params, "sorting")?
@@ -112,7 +112,10 @@ fn sort<D>(users: &mut Vec<&User<D>>, descending: bool) {
     if descending {
         keyed.reverse();
     }
-    let sorted = keyed.iter().map(|&(_, i)| users[i as usize]).collect();
+    let sorted = keyed
+        .iter()
+        .filter_map(|&(_, i)| users.get(i as usize).copied())
+        .collect();
     *users = sorted;
 }
 
@@ -129,7 +132,7 @@ fn matches<D: Doc>(user: &User<D>, search: Option<&str>) -> bool {
     user.email().is_some_and(|e| starts(&e))
         || first.as_deref().is_some_and(starts)
         || last.as_deref().is_some_and(starts)
-        || matches!((&first, &last), (Some(f), Some(l)) if starts(&[f.as_str(), " ", l].concat()))
+        || matches!((&first, &last), (Some(f), Some(l)) if starts(&crate::text::concat(&[f, " ", l])))
 }
 
 fn render<D: Doc>(model: &Model<D>, q: &UsersQuery, total: u64, page: Vec<&User<D>>) -> Response {

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use super::{Applied, ReadPlan};
 use crate::doc::{Doc, Kind};
 use crate::email::{is_plausible_email, match_key};
-use crate::params::{param, parse_id, php_trim, text_param, ParamsError};
+use crate::params::{param, parse_id, php_trim, text_param, ParamsFault};
 use crate::response::{message, Change, Response};
 use crate::state::Model;
 
@@ -19,7 +19,7 @@ pub(super) struct ResetPassword {
 }
 
 impl ResetPassword {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         let id = param(params, "id")?.filter(|v| match v.kind() {
             Kind::Null => false,
             Kind::String => !php_trim(&v.as_string().unwrap_or_default()).is_empty(),

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use super::{Applied, ReadPlan};
 use crate::doc::Doc;
 use crate::email::{is_plausible_email, match_key};
-use crate::params::{param, parse_id, text_param, ParamsError};
+use crate::params::{param, parse_id, text_param, ParamsFault};
 use crate::response::{message, Change, Response, UserField, UserFields};
 use crate::state::{Model, StateError, StateErrorKind};
 
@@ -17,7 +17,7 @@ pub(super) struct UpdateUser {
 }
 
 impl UpdateUser {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         let user_id = parse_id(param(params, "user_id")?.as_ref());
         let mut fields = Vec::new();
         for field in UserField::ALL {

@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use super::{invalid_permission, Applied, UserClient};
 use crate::doc::Doc;
-use crate::params::{param, ParamsError, PermissionsParam};
+use crate::params::{param, ParamsFault, PermissionsParam};
 use crate::response::{message, Change, Response};
 use crate::state::{Model, Relation};
 
@@ -15,7 +15,7 @@ pub(super) struct UpdateUserPermissions {
 }
 
 impl UpdateUserPermissions {
-    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsError> {
+    pub fn from_params<D: Doc>(params: &D) -> Result<Self, ParamsFault> {
         Ok(UpdateUserPermissions {
             ids: UserClient::from_params(params)?,
             permissions: PermissionsParam::from_param(param(params, "permissions")?.as_ref()),

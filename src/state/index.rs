@@ -112,6 +112,8 @@ pub(crate) fn sort_keyed(pairs: &mut [(u64, u32)]) {
 
 /// Moves `pairs[root]` down the max-heap held in `pairs[..end]`.
 fn sift_down(pairs: &mut [(u64, u32)], mut root: usize, end: usize) {
+    // Always `end <= len`; said here, the indexing below has no bounds checks.
+    let end = end.min(pairs.len());
     loop {
         let mut child = 2 * root + 1;
         if child >= end {
@@ -189,19 +191,28 @@ pub(crate) struct Groups {
 impl Groups {
     /// Groups `(user slot, item slot)` pairs for `users` user slots.
     pub fn build(users: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> Groups {
+        // Read and written with `get`: every slot is in range, and no
+        // bounds check (with its panic location) is compiled in.
         let mut counts = vec![0u32; users + 1];
         for (user, _) in pairs.clone() {
-            counts[user as usize + 1] += 1;
+            if let Some(count) = counts.get_mut(user as usize + 1) {
+                *count += 1;
+            }
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
+        let mut sum = 0;
+        for count in &mut counts {
+            sum += *count;
+            *count = sum;
         }
         let mut next = counts.clone();
-        let mut items = vec![0u32; counts[users] as usize];
+        let mut items = vec![0u32; sum as usize];
         for (user, item) in pairs {
-            let at = &mut next[user as usize];
-            items[*at as usize] = item;
-            *at += 1;
+            if let Some(at) = next.get_mut(user as usize) {
+                if let Some(slot) = items.get_mut(*at as usize) {
+                    *slot = item;
+                }
+                *at += 1;
+            }
         }
         Groups {
             offsets: counts,
@@ -213,7 +224,7 @@ impl Groups {
     pub fn of(&self, user: u32) -> &[u32] {
         let u = user as usize;
         match (self.offsets.get(u), self.offsets.get(u + 1)) {
-            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or_default(),
             _ => &[],
         }
     }

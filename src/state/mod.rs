@@ -159,12 +159,13 @@ impl<D: Doc> Model<D> {
 
     fn user_slot(&self, id: u64) -> Option<u32> {
         let users = &self.users;
-        self.user_index.get(id, |s| users[s as usize].id)
+        self.user_index.get(id, |s| id_at(users, s))
     }
 
     fn client_slot(&self, id: u64) -> Option<u32> {
         let clients = &self.clients;
-        self.client_index.get(id, |s| clients[s as usize].id)
+        self.client_index
+            .get(id, |s| clients.get(s as usize).map_or(u64::MAX, |c| c.id))
     }
 
     /// The position of a user in `users`.
@@ -173,11 +174,12 @@ impl<D: Doc> Model<D> {
     }
 
     pub fn user(&self, id: u64) -> Option<&User<D>> {
-        self.user_slot(id).map(|i| &self.users[i as usize])
+        self.user_slot(id).and_then(|i| self.users.get(i as usize))
     }
 
     pub fn client(&self, id: u64) -> Option<&Client<D>> {
-        self.client_slot(id).map(|i| &self.clients[i as usize])
+        self.client_slot(id)
+            .and_then(|i| self.clients.get(i as usize))
     }
 
     /// The index in `links` of the link between two ids.
@@ -190,7 +192,9 @@ impl<D: Doc> Model<D> {
     }
 
     pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
-        self.links[self.link_slot(user_id, client_id)?].as_ref()
+        self.links
+            .get(self.link_slot(user_id, client_id)?)?
+            .as_ref()
     }
 
     /// How `user_id` relates to `client_id`.
@@ -234,7 +238,7 @@ impl<D: Doc> Model<D> {
         emails
             .candidates(hash_text(key))
             .into_iter()
-            .map(|slot| &self.users[slot as usize])
+            .filter_map(|slot| self.users.get(slot as usize))
             .filter(|user| user.email().is_some_and(|e| match_key(&e) == key))
             .collect()
     }
@@ -275,11 +279,11 @@ impl<D: Doc> Model<D> {
         let mut out: Vec<(u64, u32)> = owned
             .of(slot)
             .iter()
-            .map(|&c| (self.clients[c as usize].id, 1))
+            .filter_map(|&c| Some((self.clients.get(c as usize)?.id, 1)))
             .collect();
         for &l in links.of(slot) {
-            if let Some(link) = &self.links[l as usize] {
-                let client = &self.clients[link.client as usize];
+            let link = self.links.get(l as usize).and_then(Option::as_ref);
+            if let Some(client) = link.and_then(|link| self.clients.get(link.client as usize)) {
                 if client.owner_user_id != user_id {
                     out.push((client.id, 0));
                 }
@@ -298,14 +302,14 @@ impl<D: Doc> Model<D> {
         set: PermissionSet,
     ) -> Option<Undo<D>> {
         let slot = self.link_slot(user_id, client_id)?;
-        let link = self.links[slot].as_mut()?;
+        let link = self.links.get_mut(slot)?.as_mut()?;
         let before = core::mem::replace(&mut link.permissions, set);
         Some(Undo::Permissions { slot, before })
     }
 
     pub fn remove_link(&mut self, user_id: u64, client_id: u64) -> Option<Undo<D>> {
         let slot = self.link_slot(user_id, client_id)?;
-        let link = self.links[slot].take()?;
+        let link = self.links.get_mut(slot)?.take()?;
         let links = &self.links;
         self.link_index
             .remove(pair(link.user, link.client), |s| link_key(links, s));
@@ -334,14 +338,14 @@ impl<D: Doc> Model<D> {
         let slot = self.users.len() as u32;
         self.users.push(User { id, doc });
         let users = &self.users;
-        let _ = self.user_index.insert(id, slot, |s| users[s as usize].id);
+        let _ = self.user_index.insert(id, slot, |s| id_at(users, s));
         self.max_id = self.max_id.max(id);
         if let Some(order) = self.lazy.by_id.get_mut() {
             order.push(slot); // the largest id so far: the order stays sorted
         }
         if let (Some(emails), Some(email)) = (
             self.lazy.emails.get_mut(),
-            self.users[slot as usize].email(),
+            self.users.last().and_then(User::email),
         ) {
             emails.insert(hash_text(&match_key(&email)), slot);
         }
@@ -362,7 +366,9 @@ impl<D: Doc> Model<D> {
         };
         let email_of = |doc: &D| doc.get("email").ok().flatten().and_then(|v| v.as_string());
         let before = email_of(old).map(|e| hash_text(&match_key(&e)));
-        let after = self.users[slot].email().map(|e| hash_text(&match_key(&e)));
+        let after = (self.users.get(slot))
+            .and_then(User::email)
+            .map(|e| hash_text(&match_key(&e)));
         if before != after {
             if let Some(h) = before {
                 emails.remove(h, slot as u32);
@@ -377,17 +383,19 @@ impl<D: Doc> Model<D> {
     pub fn undo(&mut self, undo: Undo<D>) {
         match undo {
             Undo::Permissions { slot, before } => {
-                if let Some(link) = self.links[slot].as_mut() {
+                if let Some(Some(link)) = self.links.get_mut(slot) {
                     link.permissions = before;
                 }
             }
             Undo::Link { slot, link } => {
                 let key = pair(link.user, link.client);
-                self.links[slot] = Some(link);
-                let links = &self.links;
-                let _ = self
-                    .link_index
-                    .insert(key, slot as u32, |s| link_key(links, s));
+                if let Some(entry) = self.links.get_mut(slot) {
+                    *entry = Some(link);
+                    let links = &self.links;
+                    let _ = self
+                        .link_index
+                        .insert(key, slot as u32, |s| link_key(links, s));
+                }
             }
             Undo::Invite => {
                 self.invites.pop();
@@ -424,8 +432,16 @@ impl<D: Doc> Model<D> {
 }
 
 /// The index key of the link in `slot`.
+/// The id of the user in `slot` (`u64::MAX`, which no id equals, for a slot
+/// out of range: slots are looked up with `get`, never indexed, so no bounds
+/// check with its panic location is compiled in).
+fn id_at<D>(users: &[User<D>], slot: u32) -> u64 {
+    users.get(slot as usize).map_or(u64::MAX, |u| u.id)
+}
+
 fn link_key<D>(links: &[Option<Link<D>>], slot: u32) -> u64 {
-    links[slot as usize]
-        .as_ref()
+    links
+        .get(slot as usize)
+        .and_then(Option::as_ref)
         .map_or(u64::MAX, |l| pair(l.user, l.client))
 }

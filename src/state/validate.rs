@@ -144,7 +144,7 @@ const USER_TEXT_FIELDS: [&str; 4] = ["email", "firstname", "lastname", "language
 
 /// Validates a whole state and indexes it.
 pub(crate) fn read_state<D: Doc>(state: &D) -> Result<Model<D>, StateError> {
-    Reader::default().state(state)
+    Reader::default().state(state).map_err(|fault| *fault)
 }
 
 /// One step of a JSON path.
@@ -163,7 +163,9 @@ struct Reader {
     path: Vec<Seg>,
 }
 
-type Fault = StateError;
+/// A fault while reading, boxed: every `?` on the way out moves a pointer,
+/// not the error (a third of `read_state`'s code was those moves).
+type Fault = Box<StateError>;
 
 impl Reader {
     fn fault(&self, kind: StateErrorKind) -> Fault {
@@ -183,7 +185,7 @@ impl Reader {
                 path.push(']');
             }
         }
-        StateError { path, kind }
+        Box::new(StateError { path, kind })
     }
 
     fn with<T>(&mut self, seg: Seg, f: impl FnOnce(&mut Self) -> T) -> T {
@@ -331,7 +333,7 @@ impl Reader {
                 let users = &model.users;
                 let _ = model
                     .user_index
-                    .insert(id, i as u32, |s| users[s as usize].id);
+                    .insert(id, i as u32, |s| super::id_at(users, s));
                 Ok(())
             })?;
         }
@@ -354,9 +356,9 @@ impl Reader {
                 });
                 model.max_id = model.max_id.max(owner_user_id);
                 let clients = &model.clients;
-                let _ = model
-                    .client_index
-                    .insert(id, i as u32, |s| clients[s as usize].id);
+                let _ = model.client_index.insert(id, i as u32, |s| {
+                    clients.get(s as usize).map_or(u64::MAX, |c| c.id)
+                });
                 Ok(())
             })?;
         }
@@ -422,7 +424,7 @@ impl Reader {
                     permissions,
                     source: InviteSource::State(doc),
                 });
-                Ok(())
+                Ok::<(), Fault>(())
             })?;
         }
         Ok(model)
@@ -445,7 +447,7 @@ fn describe<D: Doc>(value: &D) -> String {
             .map_or_else(|| "a number".into(), D::number_text),
         Kind::String => {
             let s = value.as_string().unwrap_or_default();
-            ["the string \"", &shown_name(&s), "\""].concat()
+            crate::text::concat(&["the string \"", &shown_name(&s), "\""])
         }
         other => other.article().into(),
     }
