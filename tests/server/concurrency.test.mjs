@@ -101,6 +101,9 @@ for (const engine of ENGINES) {
       const state = await exportState(db);
       assert.equal(state.users.filter((u) => u.email === "same@example.com").length, 1);
       assert.equal(state.users.length, N_USERS + ok.length);
+      // GetUsers' pages stay exact: the ranks in id order are still 1, 2, ... with nothing taken twice.
+      const ranks = await withStorage(db, (s) => s.kysely.selectFrom("tblusers").select("id_rank").orderBy("id").execute());
+      assert.deepEqual(ranks.map((r) => r.id_rank), ranks.map((_, i) => i + 1));
     });
 
     test("DeleteUserClient racing UpdateUserPermissions: no update succeeds after the delete committed; updates on a link form one chain", async () => {
