@@ -23,13 +23,15 @@ if [ ! -d "$BASE/data/mysql" ]; then
     --auth-root-authentication-method=socket --skip-test-db >"$BASE/install.log" 2>&1 \
     || { cat "$BASE/install.log" >&2; exit 1; }
 fi
-# --no-defaults first: it keeps /etc/mysql out. A short lock wait timeout makes
+# --no-defaults first: it keeps /etc/mysql out. MARIADB_BUFFER_POOL (say 1G)
+# sizes InnoDB's buffer pool; unset, the server's default (128 MiB). A short lock wait timeout makes
 # lock conflicts show (and be retried) quickly instead of after 50 s.
 mariadbd --no-defaults --user=root --datadir="$BASE/data" --tmpdir="$BASE/tmp" \
   --socket="$BASE/mysqld.sock" --port="$PORT" --bind-address=127.0.0.1 \
   --pid-file="$BASE/mysqld.pid" --log-error="$BASE/error.log" \
   --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
   --innodb-lock-wait-timeout=5 --max-connections=500 \
+  ${MARIADB_BUFFER_POOL:+--innodb-buffer-pool-size="$MARIADB_BUFFER_POOL"} \
   >/dev/null 2>&1 &
 PID=$!
 echo "$PID" >"$BASE/server.pid"
