@@ -431,7 +431,6 @@ impl<D: Doc> Model<D> {
     }
 }
 
-/// The index key of the link in `slot`.
 /// The id of the user in `slot` (`u64::MAX`, which no id equals, for a slot
 /// out of range: slots are looked up with `get`, never indexed, so no bounds
 /// check with its panic location is compiled in).
@@ -439,6 +438,7 @@ fn id_at<D>(users: &[User<D>], slot: u32) -> u64 {
     users.get(slot as usize).map_or(u64::MAX, |u| u.id)
 }
 
+/// The index key of the link in `slot`.
 fn link_key<D>(links: &[Option<Link<D>>], slot: u32) -> u64 {
     links
         .get(slot as usize)

@@ -37,8 +37,7 @@ export interface WriteContext extends Conn {
 /** Thrown when a change did not hit the row it names: the transaction is rolled back. */
 export class ChangeMissed extends Error {}
 
-function exactlyOne(what: string, n: number | { numUpdatedRows?: bigint }): void {
-  if (typeof n !== "number") n = Number(n.numUpdatedRows ?? 0n);
+function exactlyOne(what: string, n: number): void {
   if (n !== 1) throw new ChangeMissed(`${what}: expected to change 1 row, changed ${n}`);
 }
 
@@ -95,7 +94,7 @@ export async function writeChange(ctx: WriteContext, change: AnyChange): Promise
       }
       if ("firstname" in change.after || "lastname" in change.after) set.fullname_key = keys.fullname_key;
       const result = await tx.updateTable("tblusers").set(set).where("id", "=", change.user_id).executeTakeFirst();
-      return exactlyOne(`update_user on tblusers id=${change.user_id}`, result);
+      return exactlyOne(`update_user on tblusers id=${change.user_id}`, Number(result.numUpdatedRows));
     }
     case "reset_password": {
       const set = { reset_token: token(), reset_requested_at: now() };

@@ -148,7 +148,7 @@ export class Storage {
     const state = canonicalBulk(raw);
     // MariaDB, a large state: staging tables swapped in (bulk.ts); `staged` forces the choice (tests)
     if (this.engine === "mysql" && (staged ?? rowCount(state) >= STAGED_FROM)) return importStaged(this.db, state, replace);
-    return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace, sqliteHandles.get(this.db)));
+    return transaction(this.db, this.engine, "write", (tx) => importInto(tx, this.engine, state, replace, this.sqlite));
   }
 
   /** Whether no table holds a row. */

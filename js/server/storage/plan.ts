@@ -30,7 +30,7 @@ function locked<O>(r: { lock: boolean }, query: SelectQueryBuilder<Database, any
 export async function loadUsers(r: Reader, ids: readonly number[]): Promise<void> {
   const want = ids.filter((id) => !r.into.users.has(id));
   if (want.length === 0) return;
-  const rows = await selectRows(r, { shape: `users by id ${want.length} ${r.lock}`, list: want.length, params: want }, () =>
+  const rows = await selectRows(r, { shape: `users by id ${r.lock}`, list: want.length, params: want }, () =>
     locked(r, r.tx.selectFrom("tblusers").selectAll().where("id", "in", want)),
   );
   for (const row of rows) r.into.users.set(row.id, row);
@@ -40,11 +40,11 @@ export async function loadUsers(r: Reader, ids: readonly number[]): Promise<void
 export async function loadClients(r: Reader, ids: readonly number[]): Promise<void> {
   const want = ids.filter((id) => !r.into.clients.has(id));
   if (want.length === 0) return;
-  const rows = await selectRows(r, { shape: `clients by id ${want.length} ${r.lock}`, list: want.length, params: want }, () =>
+  const rows = await selectRows(r, { shape: `clients by id ${r.lock}`, list: want.length, params: want }, () =>
     locked(r, r.tx.selectFrom("tblclients").selectAll().where("id", "in", want)),
   );
   for (const row of rows) r.into.clients.set(row.id, row);
-  const owners = await selectRows(r, { shape: `owner rows ${want.length} ${r.lock}`, list: want.length, params: [...want, 1] }, () =>
+  const owners = await selectRows(r, { shape: `owner rows ${r.lock}`, list: want.length, params: [...want, 1] }, () =>
     locked(r, r.tx.selectFrom("tblusers_clients").selectAll().where("client_id", "in", want).where("owner", "=", 1)),
   );
   for (const row of owners) r.into.owners.set(row.client_id, row);
@@ -54,7 +54,7 @@ export async function loadClients(r: Reader, ids: readonly number[]): Promise<vo
 export async function loadLinks(r: Reader, pairs: readonly { user_id: number; client_id: number }[]): Promise<void> {
   if (pairs.length === 0) return;
   const params = [0, ...pairs.flatMap((p) => [p.user_id, p.client_id])];
-  const rows = await selectRows(r, { shape: `links by pair ${pairs.length} ${r.lock}`, list: pairs.length, params }, () =>
+  const rows = await selectRows(r, { shape: `links by pair ${r.lock}`, list: pairs.length, params }, () =>
     locked(
       r,
       r.tx
@@ -70,7 +70,7 @@ export async function loadLinks(r: Reader, pairs: readonly { user_id: number; cl
 /** Every owner = 0 row of these users (GetUsers: the clients a user is linked to). */
 export async function loadLinksOfUsers(r: Reader, userIds: readonly number[]): Promise<LinkRowIds> {
   if (userIds.length === 0) return { clientIds: [] };
-  const rows = await selectRows(r, { shape: `links of users ${userIds.length} ${r.lock}`, list: userIds.length, params: userIds }, () =>
+  const rows = await selectRows(r, { shape: `links of users ${r.lock}`, list: userIds.length, params: userIds }, () =>
     locked(r, r.tx.selectFrom("tblusers_clients").selectAll().where("auth_user_id", "in", userIds)),
   );
   const clientIds = new Set<number>();
@@ -113,7 +113,7 @@ export async function loadMembersWithEmail(r: Reader, items: ReadPlan["members_w
 export async function loadUsersWithEmail(r: Reader, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
   const bytes = keys.map(keyBytes);
-  const rows = await selectRows(r, { shape: `users with email ${keys.length} ${r.lock}`, list: keys.length, params: bytes }, () =>
+  const rows = await selectRows(r, { shape: `users with email ${r.lock}`, list: keys.length, params: bytes }, () =>
     locked(r, r.tx.selectFrom("tblusers").selectAll().where("email_key", "in", bytes)),
   );
   for (const row of rows) r.into.users.set(row.id, row);

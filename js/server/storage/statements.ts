@@ -38,7 +38,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** The SQL of `build()` for this shape, and whether it is kept; throws when `params` is not the order kysely binds. */
 function sqlOf(c: Conn, { shape, list = 0, params }: Shape, build: () => Compilable): { sqlText: string; kept: boolean } {
   const kept = list <= MAX_CACHED_LIST;
-  const key = `${c.engine}:${shape}`;
+  const key = `${c.engine}:${shape}:${list}`;
   const known = kept ? compiled.get(key) : undefined;
   if (known !== undefined) return { sqlText: known, kept };
   const query = build().compile();
@@ -60,9 +60,9 @@ function statement(handle: SqliteHandle, { sqlText, kept }: { sqlText: string; k
 }
 
 export interface Shape {
-  /** Names the statement and everything that changes its SQL (list lengths, locking). */
+  /** Names the statement and everything but `list` that changes its SQL (locking, say). */
   shape: string;
-  /** The length of its longest `IN` list (0 when none): long ones are not cached. */
+  /** The length of its `IN` lists (0 when none), part of its shape; long ones are not cached. */
   list?: number;
   params: readonly unknown[];
 }

@@ -1,9 +1,9 @@
 /**
- * GetUsers in SQL: the database counts the matching users and cuts the
- * page (ORDER BY id, LIMIT/OFFSET); the slice holds the page's users, every
+ * GetUsers in SQL: the database counts the users and cuts the page; the slice holds the page's users, every
  * client they own or are linked to (with its owner row) and their links;
- * the core renders the page (`getUsersPage`). Without a search, a page is
- * a range of `id_rank` (a user's position in id order, migrations/003) and
+ * the core renders the page (`getUsersPage`). With a search, the count is a
+ * `COUNT` and the page `ORDER BY id, LIMIT/OFFSET` over the matches.
+ * Without a search, a page is a range of `id_rank` (a user's position in id order, migrations/003) and
  * the count is the largest rank: both cost the page, not the table, where
  * `OFFSET` walks every skipped row. A search key longer than the
  * exact-prefix limit selects a superset by its cut prefix, and the core
@@ -40,7 +40,7 @@ export async function loadUsersPage(r: Reader, page: Page): Promise<UsersPage> {
     return { total: undefined };
   }
   if (search === null) return wholeTablePage(r, page);
-  const filtered = (q: any) => (search === null ? q : q.where(startsWith(search)));
+  const filtered = (q: any) => q.where(startsWith(search));
   const counted = await filtered(r.tx.selectFrom("tblusers").select((eb: any) => eb.fn.countAll().as("n"))).executeTakeFirst();
   const total = Number(counted?.n ?? 0);
   const rows = await filtered(r.tx.selectFrom("tblusers").selectAll())
@@ -55,7 +55,7 @@ export async function loadUsersPage(r: Reader, page: Page): Promise<UsersPage> {
 
 /** Every user, paged by rank: ranks start + 1 .. start + limit, counted from the end when descending. */
 async function wholeTablePage(r: Reader, page: Page): Promise<UsersPage> {
-  const [top] = await selectRows(r, { shape: "users count", params: [] }, () =>
+  const [top] = await selectRows(r, { shape: "largest id rank", params: [] }, () =>
     r.tx.selectFrom("tblusers").select((eb) => eb.fn.max("id_rank").as("n")),
   );
   const total = Number(top?.n ?? 0);
