@@ -19,3 +19,7 @@ export class StateError extends Error {
     this.path = path;
   }
 }
+
+// The package's bundles are minified (a faster cold start): keep the class's own name
+// for `constructor.name` and util.inspect.
+Object.defineProperty(StateError, "name", { value: "StateError" });

@@ -200,3 +200,7 @@ export class PermissionStore {
     this.free();
   }
 }
+
+// The package's bundles are minified (a faster cold start): keep the class's own name
+// for `constructor.name` and util.inspect.
+Object.defineProperty(PermissionStore, "name", { value: "PermissionStore" });

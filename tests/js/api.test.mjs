@@ -2,7 +2,9 @@
 // unknown fields by reference, XML rendering, init, errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import * as api from "whmcs-permissions";
 import { loadVectors } from "./load-vectors.mjs";
@@ -198,6 +200,29 @@ test("require and import give the same functions", async () => {
   const state = base();
   const p = { user_id: "2", client_id: "1", permissions: ["orders,profile"] };
   assert.equal(JSON.stringify(cjs.updateUserPermissions(state, p)), JSON.stringify(api.updateUserPermissions(state, p)));
+});
+
+test("the minified entries keep the public classes' names", async () => {
+  const { createRequire } = await import("node:module");
+  const cjs = createRequire(import.meta.url)("whmcs-permissions");
+  const browser = await import("../../pkg/browser.mjs?names");
+  for (const entry of [api, cjs, browser]) {
+    assert.equal(entry.PermissionStore.name, "PermissionStore");
+    assert.equal(entry.StateError.name, "StateError");
+  }
+  const store = api.PermissionStore.fromState(base());
+  assert.match(inspect(store), /^PermissionStore /);
+  store.free();
+  const error = new api.StateError("state.users: must be an array", "state.users");
+  assert.equal(error.constructor.name, "StateError");
+  assert.match(inspect(error), /^StateError: state\.users: must be an array/);
+});
+
+test("import on a Node without process.getBuiltinModule fails with a message that says what to do", () => {
+  const script = "delete process.getBuiltinModule; await import('whmcs-permissions');";
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("../..", import.meta.url), encoding: "utf8" });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /whmcs-permissions: `import` needs Node 20\.16 or later \(process\.getBuiltinModule\); this is Node [\d.]+: upgrade, or use require\("whmcs-permissions"\)/);
 });
 
 test("vectors' named states used as expected states are canonical (a returned state of a no-op call equals them)", () => {
