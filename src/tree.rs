@@ -20,6 +20,11 @@ pub(crate) trait Tree: Sized {
     /// A count or an id (at most 2^53-1, so exact as a JS number).
     fn number(n: u64) -> Self;
     fn string(s: &str) -> Self;
+    /// One of the crate's own words (a result, an op, a permission name):
+    /// the same as [`Tree::string`], which a host may make once and reuse.
+    fn name(s: &'static str) -> Self {
+        Self::string(s)
+    }
     fn array(items: Vec<Self>) -> Self;
     /// A new empty object.
     fn object() -> Self;
@@ -76,13 +81,13 @@ impl ToTree for &str {
 
 impl ToTree for PermissionSet {
     fn to_tree<T: Tree>(&self) -> T {
-        T::array(self.names().map(T::string).collect())
+        T::array(self.names().map(T::name).collect())
     }
 }
 
 /// `{"result": result}`, the start of every response.
-fn result<T: Tree>(result: &str) -> T {
-    T::object().with("result", T::string(result))
+fn result<T: Tree>(result: &'static str) -> T {
+    T::object().with("result", T::name(result))
 }
 
 impl ToTree for Response {
@@ -126,10 +131,8 @@ impl ToTree for ClientRef {
 }
 
 /// `{"op": op, "user_id": user_id}`, the start of most change records.
-fn op<T: Tree>(op: &str, key: &'static str, id: u64) -> T {
-    T::object()
-        .with("op", T::string(op))
-        .with(key, T::number(id))
+fn op<T: Tree>(op: &'static str, key: &'static str, id: u64) -> T {
+    T::object().with("op", T::name(op)).with(key, T::number(id))
 }
 
 impl ToTree for Change {

@@ -52,7 +52,25 @@ fn put(object: &JsValue, k: &str, value: &JsValue) {
 // `JsValue` writes inside `JsValue(...)`), copied from its glue so that no
 // `core::fmt` is needed to describe a thrown value that is neither an Error
 // nor a string. Named apart from the glue's, which can share its scope.
+// `kindOf`: a value's [`Kind`] in one call (its index in `KINDS`), where
+// wasm-bindgen's `as_f64`/`is_string`/... chain took up to eight, and its
+// `as_f64` writes through the glue's DataView, whose freshness check reads
+// `memory.buffer` (~70 ns on Node 20) on every call. Array.isArray throws
+// on a revoked proxy: then it is an object whose every read fails.
 #[wasm_bindgen(inline_js = r#"
+export function kindOf(v) {
+    switch (typeof v) {
+        case 'undefined': return 0;
+        case 'boolean': return 2;
+        case 'number': return 3;
+        case 'bigint': return 4;
+        case 'string': return 5;
+        case 'object':
+            if (v === null) return 1;
+            try { return Array.isArray(v) ? 6 : 7; } catch (_) { return 7; }
+        default: return 8;
+    }
+}
 export function spread(o) { return { ...o }; }
 export function describeValue(val) {
     switch (typeof val) {
@@ -100,6 +118,8 @@ export function describeValue(val) {
 }
 "#)]
 extern "C" {
+    #[wasm_bindgen(js_name = kindOf)]
+    fn kind_of(value: &JsValue) -> u32;
     #[wasm_bindgen(catch)]
     fn spread(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = describeValue)]
@@ -127,7 +147,12 @@ static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 /// needs std); a miss or a long string just makes a new one. A `Box<str>`,
 /// not a `String`: an empty slot is then all zero bytes, so the table
 /// takes no data segments in the .wasm.
-static STRINGS: Local<[CachedString; 64]> = Local(RefCell::new([const { None }; 64]));
+/// Slots of [`STRINGS`]: the ~80 words the core writes (keys, results,
+/// ops, permission names) land in different slots but for a few.
+const STRING_SLOTS: usize = 256;
+
+static STRINGS: Local<[CachedString; STRING_SLOTS]> =
+    Local(RefCell::new([const { None }; STRING_SLOTS]));
 
 /// A slot of [`STRINGS`]: the text and its JS string.
 type CachedString = Option<(Box<str>, JsValue)>;
@@ -139,7 +164,7 @@ fn js_str(s: &str) -> JsValue {
     let Ok(mut cache) = STRINGS.0.try_borrow_mut() else {
         return JsValue::from_str(s);
     };
-    let slot = &mut cache[(crate::state::hash_text(s) % 64) as usize];
+    let slot = &mut cache[(crate::state::hash_text(s) % STRING_SLOTS as u64) as usize];
     if let Some((text, value)) = slot {
         if **text == *s {
             return value.clone();
@@ -160,28 +185,22 @@ pub struct JsDoc {
 impl JsDoc {
     /// Wraps a value from JS.
     pub fn new(value: JsValue) -> JsDoc {
-        let kind = if value.as_f64().is_some() {
-            Kind::Number
-        } else if value.is_string() {
-            Kind::String
-        } else if value.is_undefined() {
-            Kind::Undefined
-        } else if value.is_null() {
-            Kind::Null
-        } else if value.as_bool().is_some() {
-            Kind::Bool
-        } else if value.is_bigint() {
-            Kind::BigInt
-        } else if !value.is_object() {
-            Kind::Other
-        } else {
-            // Array.isArray throws on a revoked proxy: then it is an object
-            // whose every read fails, and is reported as such.
-            match is_array(&value) {
-                Ok(true) => Kind::Array,
-                _ => Kind::Object,
-            }
-        };
+        /// `kindOf`'s answers, in order.
+        const KINDS: [Kind; 9] = [
+            Kind::Undefined,
+            Kind::Null,
+            Kind::Bool,
+            Kind::Number,
+            Kind::BigInt,
+            Kind::String,
+            Kind::Array,
+            Kind::Object,
+            Kind::Other,
+        ];
+        let kind = KINDS
+            .get(kind_of(&value) as usize)
+            .copied()
+            .unwrap_or(Kind::Other);
         JsDoc { value, kind }
     }
 
@@ -212,10 +231,11 @@ impl Doc for JsDoc {
         self.kind
     }
     fn as_f64(&self) -> Option<f64> {
-        self.value.as_f64()
+        // `+v` on a number is the number, returned directly.
+        (self.kind == Kind::Number).then(|| self.value.unchecked_into_f64())
     }
     fn as_bool(&self) -> Option<bool> {
-        self.value.as_bool()
+        (self.kind == Kind::Bool).then(|| self.value.is_truthy())
     }
     fn as_string(&self) -> Option<String> {
         self.value.as_string()
@@ -223,7 +243,7 @@ impl Doc for JsDoc {
     fn array_len(&self) -> Result<usize, HostError> {
         let len = Reflect::get(&self.value, &key("length")).map_err(host_error)?;
         // ToUint32, as `length >>> 0` would read it.
-        Ok(len.as_f64().map_or(0, |n| n as i64 as u32) as usize)
+        Ok(JsDoc::new(len).as_f64().map_or(0, |n| n as i64 as u32) as usize)
     }
     fn array_get(&self, i: usize) -> Result<Self, HostError> {
         Reflect::get_u32(&self.value, i as u32)
@@ -234,8 +254,8 @@ impl Doc for JsDoc {
         if !matches!(self.kind, Kind::Object | Kind::Array) {
             return Ok(None);
         }
-        let value = Reflect::get(&self.value, &key(k)).map_err(host_error)?;
-        Ok((!value.is_undefined()).then(|| JsDoc::new(value)))
+        let value = JsDoc::new(Reflect::get(&self.value, &key(k)).map_err(host_error)?);
+        Ok((value.kind != Kind::Undefined).then_some(value))
     }
     fn keys(&self) -> Result<Vec<String>, HostError> {
         // An array of strings, made by `Object.keys`: reading it cannot throw.
@@ -295,6 +315,9 @@ impl Tree for JsValue {
     }
     fn string(s: &str) -> Self {
         JsValue::from_str(s)
+    }
+    fn name(s: &'static str) -> Self {
+        js_str(s)
     }
     fn array(items: Vec<Self>) -> Self {
         items.into_iter().collect::<Array>().into()
