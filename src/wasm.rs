@@ -141,21 +141,36 @@ unsafe impl<T> Sync for Local<T> {}
 /// The wrapper's `StateError` class (see [`set_error_class`]).
 static STATE_ERROR: Local<Option<js_sys::Function>> = Local(RefCell::new(None));
 
+/// Buckets of [`STRINGS`], two strings each: the ~70 words the core reads
+/// and writes over and over (keys, results, ops, permission names) never
+/// share a bucket three at a time under [`bucket`], so none evicts another.
+const STRING_BUCKETS: usize = 256;
+
 /// JS strings for the keys and names the core uses over and over, made
 /// once each: making a JS string from Rust decodes its UTF-8 every time.
-/// A small cache, direct-mapped by content (wasm-bindgen's own `intern`
+/// A small cache, two-way by content (wasm-bindgen's own `intern`
 /// needs std); a miss or a long string just makes a new one. A `Box<str>`,
 /// not a `String`: an empty slot is then all zero bytes, so the table
 /// takes no data segments in the .wasm.
-/// Slots of [`STRINGS`]: the ~80 words the core writes (keys, results,
-/// ops, permission names) land in different slots but for a few.
-const STRING_SLOTS: usize = 256;
-
-static STRINGS: Local<[CachedString; STRING_SLOTS]> =
-    Local(RefCell::new([const { None }; STRING_SLOTS]));
+static STRINGS: Local<[[CachedString; 2]; STRING_BUCKETS]> =
+    Local(RefCell::new([const { [None, None] }; STRING_BUCKETS]));
 
 /// A slot of [`STRINGS`]: the text and its JS string.
 type CachedString = Option<(Box<str>, JsValue)>;
+
+/// A string's bucket, from its length and three of its bytes: O(1), where
+/// hashing every byte cost more than the lookup it saves.
+fn bucket(s: &[u8]) -> usize {
+    let (n, first, mid, last) = match s {
+        [] => (0, 0, 0, 0),
+        [first, .., last] | [first @ last] => (s.len(), *first, s[s.len() / 2], *last),
+    };
+    let h = (n as u32).wrapping_mul(0x9E37_79B1)
+        ^ u32::from(first).wrapping_mul(0x85EB_CA77)
+        ^ u32::from(mid).wrapping_mul(0xC2B2_AE3D)
+        ^ u32::from(last).wrapping_mul(0x27D4_EB2F);
+    (h.wrapping_mul(0x9E37_79B1) >> 24) as usize % STRING_BUCKETS
+}
 
 fn js_str(s: &str) -> JsValue {
     if s.len() > 32 {
@@ -164,14 +179,16 @@ fn js_str(s: &str) -> JsValue {
     let Ok(mut cache) = STRINGS.0.try_borrow_mut() else {
         return JsValue::from_str(s);
     };
-    let slot = &mut cache[(crate::state::hash_text(s) % STRING_SLOTS as u64) as usize];
-    if let Some((text, value)) = slot {
+    let ways = &mut cache[bucket(s.as_bytes())];
+    for (text, value) in ways.iter().flatten() {
         if **text == *s {
             return value.clone();
         }
     }
+    // The newest in front; the older of the two makes room.
     let value = JsValue::from_str(s);
-    *slot = Some((s.into(), value.clone()));
+    ways[1] = ways[0].take();
+    ways[0] = Some((s.into(), value.clone()));
     value
 }
 
