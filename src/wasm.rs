@@ -293,7 +293,7 @@ impl Doc for JsDoc {
     }
     fn set(&mut self, k: &str, value: Self) {
         // Only ever called on plain objects this crate made: it cannot throw.
-        let _ = Reflect::set(&self.value, &key(k), &value.value);
+        put(&self.value, k, &value.value);
     }
     fn new_object() -> Self {
         JsDoc::made(Object::new(), Kind::Object)
@@ -376,7 +376,7 @@ fn thrown(e: CallError) -> JsValue {
 fn object(entries: &[(&str, JsValue)]) -> JsValue {
     let out = Object::new();
     for (k, v) in entries {
-        let _ = Reflect::set(&out, &key(k), v);
+        put(&out, k, v);
     }
     out.into()
 }
