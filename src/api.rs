@@ -468,11 +468,10 @@ pub(crate) fn holds<D: Doc>(
     let (Some(user_id), Some(client_id)) = (user_id, client_id) else {
         return false;
     };
-    if model.user(user_id).is_none() {
-        return false;
-    }
     match model.relation(user_id, client_id) {
-        Relation::Owner => true,
+        // An owner that is not in `users` gives false; a link always names
+        // a user of the state, so only the owner needs the user lookup.
+        Relation::Owner => model.user(user_id).is_some(),
         Relation::Linked(set) => set.contains(permission),
         Relation::None => false,
     }
