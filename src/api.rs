@@ -450,6 +450,12 @@ pub(crate) fn check_permission<D: Doc>(
 
 /// The `permission` argument of `hasPermission`: exactly one of the 13.
 fn permission_arg<D: Doc>(permission: &D) -> Result<Permission, CallError> {
+    if let Some(p) = permission
+        .word_index(&crate::PERMISSIONS)
+        .and_then(Permission::from_index)
+    {
+        return Ok(p);
+    }
     if permission.kind() != Kind::String {
         return Err(ArgumentError::PermissionNotAString(permission.kind()).into());
     }

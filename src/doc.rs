@@ -99,6 +99,13 @@ pub trait Doc: Sized + Clone {
     fn as_bool(&self) -> Option<bool>;
     /// The string, for `Kind::String`.
     fn as_string(&self) -> Option<String>;
+    /// `Some(i)` when this is a string equal to `words[i]`. The default
+    /// copies the string out; a host may compare it in place (the JS one
+    /// asks `indexOf` of an array of the words, made once).
+    fn word_index(&self, words: &'static [&'static str]) -> Option<usize> {
+        let s = self.as_string().filter(|_| self.kind() == Kind::String)?;
+        words.iter().position(|w| **w == *s)
+    }
     /// The length, for `Kind::Array`.
     fn array_len(&self) -> Result<usize, HostError>;
     /// Element `i` of an array (a hole reads as undefined).

@@ -87,6 +87,11 @@ const STRING_BUCKETS: usize = 256;
 static STRINGS: Local<[[CachedString; 2]; STRING_BUCKETS]> =
     Local(RefCell::new([const { [None, None] }; STRING_BUCKETS]));
 
+/// The JS array of a word list [`Doc::word_index`] was last asked about
+/// (the permission names), by the list's address: a `&'static` list never
+/// moves or changes.
+static WORDS: Local<Option<(usize, Array)>> = Local(RefCell::new(None));
+
 /// A slot of [`STRINGS`]: the text and its JS string.
 type CachedString = Option<(Box<str>, JsValue)>;
 
@@ -188,6 +193,28 @@ impl Doc for JsDoc {
     }
     fn as_string(&self) -> Option<String> {
         self.value.as_string()
+    }
+    fn word_index(&self, words: &'static [&'static str]) -> Option<usize> {
+        if self.kind != Kind::String {
+            return None;
+        }
+        // `indexOf` compares with `===`: no copy of the string into the module.
+        let Ok(mut cache) = WORDS.0.try_borrow_mut() else {
+            let s = self.as_string()?;
+            return words.iter().position(|w| **w == *s);
+        };
+        let list = match &*cache {
+            Some((at, list)) if *at == words.as_ptr() as usize => list,
+            _ => {
+                &cache
+                    .insert((
+                        words.as_ptr() as usize,
+                        words.iter().map(|w| js_str(w)).collect(),
+                    ))
+                    .1
+            }
+        };
+        usize::try_from(list.index_of(&self.value, 0)).ok()
     }
     fn array_len(&self) -> Result<usize, HostError> {
         let len = Reflect::get(&self.value, &key("length")).map_err(host_error)?;

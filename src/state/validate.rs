@@ -282,6 +282,13 @@ impl Reader {
                     for k in 0..len {
                         me.with(Seg::Index(k), |me| {
                             let item = me.host(value.array_get(k))?;
+                            if let Some(p) = item
+                                .word_index(&crate::PERMISSIONS)
+                                .and_then(Permission::from_index)
+                            {
+                                set.insert(p);
+                                return Ok(());
+                            }
                             if item.kind() != Kind::String {
                                 return Err(
                                     me.fault(StateErrorKind::NotAPermissionName(item.kind()))
