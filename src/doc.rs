@@ -102,6 +102,14 @@ pub trait Doc: Sized + Clone {
     /// `Some(i)` when this is a string equal to `words[i]`. The default
     /// copies the string out; a host may compare it in place (the JS one
     /// asks `indexOf` of an array of the words, made once).
+    ///
+    /// ```
+    /// use whmcs_permissions::{Doc, PERMISSIONS};
+    /// use serde_json::json;
+    /// assert_eq!(Doc::word_index(&json!("invoices"), &PERMISSIONS), Some(7));
+    /// assert_eq!(Doc::word_index(&json!("Invoices"), &PERMISSIONS), None);
+    /// assert_eq!(Doc::word_index(&json!(["invoices"]), &PERMISSIONS), None);
+    /// ```
     fn word_index(&self, words: &'static [&'static str]) -> Option<usize> {
         let s = self.as_string().filter(|_| self.kind() == Kind::String)?;
         words.iter().position(|w| **w == *s)
