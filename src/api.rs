@@ -450,10 +450,7 @@ pub(crate) fn check_permission<D: Doc>(
 
 /// The `permission` argument of `hasPermission`: exactly one of the 13.
 fn permission_arg<D: Doc>(permission: &D) -> Result<Permission, CallError> {
-    if let Some(p) = permission
-        .word_index(&crate::PERMISSIONS)
-        .and_then(Permission::from_index)
-    {
+    if let Some(p) = Permission::from_doc(permission) {
         return Ok(p);
     }
     if permission.kind() != Kind::String {

@@ -111,7 +111,10 @@ pub trait Doc: Sized + Clone {
     /// assert_eq!(Doc::word_index(&json!(["invoices"]), &PERMISSIONS), None);
     /// ```
     fn word_index(&self, words: &'static [&'static str]) -> Option<usize> {
-        let s = self.as_string().filter(|_| self.kind() == Kind::String)?;
+        if self.kind() != Kind::String {
+            return None;
+        }
+        let s = self.as_string()?;
         words.iter().position(|w| **w == *s)
     }
     /// The length, for `Kind::Array`.

@@ -5,6 +5,8 @@
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
+use crate::doc::Doc;
+
 /// Every permission name, in canonical order.
 ///
 /// ```
@@ -50,6 +52,15 @@ impl Permission {
             .iter()
             .position(|p| *p == name)
             .map(|i| Permission(i as u8))
+    }
+
+    /// The permission a host value names: a string equal to one of the 13
+    /// (through [`Doc::word_index`], which the JS host answers without
+    /// copying the string).
+    pub(crate) fn from_doc<D: Doc>(value: &D) -> Option<Permission> {
+        value
+            .word_index(&PERMISSIONS)
+            .and_then(Permission::from_index)
     }
 
     /// The permission at `index` in canonical order, if `index < 13`.

@@ -20,8 +20,6 @@ use crate::tree::{ToTree, Tree};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     /// `Object.keys`, as the array it returns (read with the bindings
     /// every array is read with, rather than a `Vec<String>` conversion of
     /// its own).

@@ -282,10 +282,7 @@ impl Reader {
                     for k in 0..len {
                         me.with(Seg::Index(k), |me| {
                             let item = me.host(value.array_get(k))?;
-                            if let Some(p) = item
-                                .word_index(&crate::PERMISSIONS)
-                                .and_then(Permission::from_index)
-                            {
+                            if let Some(p) = Permission::from_doc(&item) {
                                 set.insert(p);
                                 return Ok(());
                             }
