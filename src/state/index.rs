@@ -22,9 +22,9 @@ pub(crate) fn hash(key: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The key of a (user, client) link: both dense record indexes in one word.
-pub(crate) fn pair(user: u32, client: u32) -> u64 {
-    (u64::from(user) << 32) | u64::from(client)
+/// The hash a (user id, client id) link is filed under.
+pub(crate) fn link_hash(user_id: u64, client_id: u64) -> u64 {
+    hash(hash(user_id) ^ client_id)
 }
 
 /// Slots keyed by a `u64` that `key_of(slot)` recomputes from the record.
@@ -86,6 +86,29 @@ impl SlotIndex {
             .table
             .find_entry(hash(key), |&slot| key_of(slot) == key)
         {
+            e.remove();
+        }
+    }
+
+    // For keys wider than a word (a link's two ids), which the caller hashes
+    // and matches against the records.
+
+    /// The slot filed under `hash` whose record `is` the key sought. Generic,
+    /// for its one caller (the link index): no indirect call per probe.
+    pub fn get_hashed(&self, hash: u64, is: impl Fn(u32) -> bool) -> Option<u32> {
+        self.table.find(hash, |&slot| is(slot)).copied()
+    }
+
+    /// Files `slot` under `hash`, for a key the caller found absent;
+    /// `hash_of` rehashes a slot's record when the table grows.
+    #[inline(never)]
+    pub fn insert_new(&mut self, hash: u64, slot: u32, hash_of: &dyn Fn(u32) -> u64) {
+        self.table.insert_unique(hash, slot, |&s| hash_of(s));
+    }
+
+    /// Removes `slot`, filed under `hash`.
+    pub fn remove_slot(&mut self, hash: u64, slot: u32) {
+        if let Ok(e) = self.table.find_entry(hash, |&s| s == slot) {
             e.remove();
         }
     }
@@ -238,7 +261,7 @@ mod tests {
     fn pairs_sharing_a_client_spread_over_buckets() {
         let mut low_bits = std::collections::HashSet::new();
         for user in 0..1024u32 {
-            low_bits.insert(hash(pair(user, 7)) & 1023);
+            low_bits.insert(link_hash(u64::from(user), 7) & 1023);
         }
         assert!(low_bits.len() > 500, "{}", low_bits.len());
     }

@@ -17,7 +17,7 @@ use core::cell::OnceCell;
 use crate::doc::Doc;
 use crate::email::match_key;
 use crate::vocabulary::PermissionSet;
-use index::{pair, Groups, HashMulti, SlotIndex};
+use index::{link_hash, Groups, HashMulti, SlotIndex};
 
 pub(crate) use index::{hash_text, sort_keyed};
 
@@ -131,7 +131,8 @@ pub(crate) struct Model<D> {
     user_index: SlotIndex,
     /// `id` → slot in `clients`.
     client_index: SlotIndex,
-    /// `pair(user slot, client slot)` → slot in `links`.
+    /// (user id, client id) → slot in `links`, filed under `link_hash` of
+    /// the ids: a link is found without looking up its user or client first.
     link_index: SlotIndex,
     lazy: Lazy,
 }
@@ -184,11 +185,26 @@ impl<D: Doc> Model<D> {
 
     /// The index in `links` of the link between two ids.
     fn link_slot(&self, user_id: u64, client_id: u64) -> Option<usize> {
-        let key = pair(self.user_slot(user_id)?, self.client_slot(client_id)?);
-        let links = &self.links;
         self.link_index
-            .get(key, |s| link_key(links, s))
+            .get_hashed(link_hash(user_id, client_id), |s| {
+                self.link_ids_at(s) == Some((user_id, client_id))
+            })
             .map(|i| i as usize)
+    }
+
+    /// The (user id, client id) of the live link in `slot`.
+    fn link_ids_at(&self, slot: u32) -> Option<(u64, u64)> {
+        ids_at(&self.users, &self.clients, &self.links, slot)
+    }
+
+    /// Files the link in `slot` (already in `links`) under its ids, which
+    /// no other link joins.
+    pub(super) fn index_link(&mut self, slot: u32, user_id: u64, client_id: u64) {
+        let (users, clients, links) = (&self.users, &self.clients, &self.links);
+        self.link_index
+            .insert_new(link_hash(user_id, client_id), slot, &|s| {
+                ids_at(users, clients, links, s).map_or(0, |(u, c)| link_hash(u, c))
+            });
     }
 
     pub fn link(&self, user_id: u64, client_id: u64) -> Option<&Link<D>> {
@@ -199,13 +215,17 @@ impl<D: Doc> Model<D> {
 
     /// How `user_id` relates to `client_id`.
     pub fn relation(&self, user_id: u64, client_id: u64) -> Relation {
+        // The link first: found, its client record is the one to ask about
+        // the owner, so a linked call reads one table and three records.
+        if let Some(link) = self.link(user_id, client_id) {
+            return match self.clients.get(link.client as usize) {
+                Some(c) if c.owner_user_id == user_id => Relation::Owner,
+                _ => Relation::Linked(link.permissions),
+            };
+        }
         match self.client(client_id) {
             Some(c) if c.owner_user_id == user_id => Relation::Owner,
-            Some(_) => match self.link(user_id, client_id) {
-                Some(link) => Relation::Linked(link.permissions),
-                None => Relation::None,
-            },
-            None => Relation::None,
+            _ => Relation::None,
         }
     }
 
@@ -309,10 +329,9 @@ impl<D: Doc> Model<D> {
 
     pub fn remove_link(&mut self, user_id: u64, client_id: u64) -> Option<Undo<D>> {
         let slot = self.link_slot(user_id, client_id)?;
-        let link = self.links.get_mut(slot)?.take()?;
-        let links = &self.links;
         self.link_index
-            .remove(pair(link.user, link.client), |s| link_key(links, s));
+            .remove_slot(link_hash(user_id, client_id), slot as u32);
+        let link = self.links.get_mut(slot)?.take()?;
         Some(Undo::Link { slot, link })
     }
 
@@ -388,13 +407,11 @@ impl<D: Doc> Model<D> {
                 }
             }
             Undo::Link { slot, link } => {
-                let key = pair(link.user, link.client);
                 if let Some(entry) = self.links.get_mut(slot) {
                     *entry = Some(link);
-                    let links = &self.links;
-                    let _ = self
-                        .link_index
-                        .insert(key, slot as u32, |s| link_key(links, s));
+                    if let Some((user_id, client_id)) = self.link_ids_at(slot as u32) {
+                        self.index_link(slot as u32, user_id, client_id);
+                    }
                 }
             }
             Undo::Invite => {
@@ -438,10 +455,16 @@ fn id_at<D>(users: &[User<D>], slot: u32) -> u64 {
     users.get(slot as usize).map_or(u64::MAX, |u| u.id)
 }
 
-/// The index key of the link in `slot`.
-fn link_key<D>(links: &[Option<Link<D>>], slot: u32) -> u64 {
-    links
-        .get(slot as usize)
-        .and_then(Option::as_ref)
-        .map_or(u64::MAX, |l| pair(l.user, l.client))
+/// The (user id, client id) of the live link in `slot`, read from the records it joins.
+fn ids_at<D>(
+    users: &[User<D>],
+    clients: &[Client<D>],
+    links: &[Option<Link<D>>],
+    slot: u32,
+) -> Option<(u64, u64)> {
+    let link = links.get(slot as usize)?.as_ref()?;
+    Some((
+        users.get(link.user as usize)?.id,
+        clients.get(link.client as usize)?.id,
+    ))
 }

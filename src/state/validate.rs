@@ -388,13 +388,7 @@ impl Reader {
                         me.fault(StateErrorKind::NoSuchClient(client_id))
                     }));
                 };
-                let key = super::pair(user, client);
-                let known = &model.links;
-                if model
-                    .link_index
-                    .get(key, |s| super::link_key(known, s))
-                    .is_some()
-                {
+                if model.link(user_id, client_id).is_some() {
                     return Err(me.fault(StateErrorKind::DuplicateLink { user_id, client_id }));
                 }
                 let permissions = me.permissions(&doc)?;
@@ -404,10 +398,7 @@ impl Reader {
                     permissions,
                     doc,
                 }));
-                let known = &model.links;
-                let _ = model
-                    .link_index
-                    .insert(key, i as u32, |s| super::link_key(known, s));
+                model.index_link(i as u32, user_id, client_id);
                 Ok(())
             })?;
         }
