@@ -22,11 +22,11 @@ impl DeleteUserClient {
 
     /// The owner cannot be removed; a linked user's link is.
     pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> Applied<D> {
-        let (user_id, client_id) = match self.ids.resolve(model) {
-            Ok(ids) => ids,
+        let (user_id, client_id, relation) = match self.ids.resolve(model) {
+            Ok(resolved) => resolved,
             Err(response) => return Applied::answer(response),
         };
-        match model.relation(user_id, client_id) {
+        match relation {
             Relation::Owner => Applied::answer(Response::error(message::CANNOT_REMOVE_OWNER)),
             Relation::None => Applied::answer(Response::error(message::NOT_ASSOCIATED)),
             Relation::Linked(before) => {

@@ -21,11 +21,11 @@ impl GetUserPermissions {
 
     /// The owner holds all 13; a linked user holds the link's set.
     pub fn answer<D: Doc>(&self, model: &Model<D>) -> Response {
-        let (user_id, client_id) = match self.ids.resolve(model) {
-            Ok(ids) => ids,
+        let relation = match self.ids.resolve(model) {
+            Ok((_, _, relation)) => relation,
             Err(response) => return response,
         };
-        match model.relation(user_id, client_id) {
+        match relation {
             Relation::Owner => Response::Permissions(PermissionSet::ALL),
             Relation::Linked(set) => Response::Permissions(set),
             Relation::None => Response::error(message::NOT_ASSOCIATED),

@@ -32,7 +32,7 @@ use crate::api::CallError;
 use crate::doc::Doc;
 use crate::params::{expect_params_object, param, parse_id, ParamsError, ParamsFault};
 use crate::response::{message, Change, Response};
-use crate::state::{Model, Undo};
+use crate::state::{Model, Relation, Undo};
 
 /// The commands this crate implements: WHMCS 8's Users API.
 ///
@@ -319,8 +319,15 @@ impl UserClient {
         }
     }
 
-    /// Checks 1 and 2 of every user-client command: both ids valid and known.
-    fn resolve<D: Doc>(self, model: &Model<D>) -> Result<(u64, u64), Response> {
+    /// Checks 1 and 2 of every user-client command (both ids valid and
+    /// known), and how the user relates to the client. A link proves both
+    /// ids known, so a linked pair is looked up once.
+    fn resolve<D: Doc>(self, model: &Model<D>) -> Result<(u64, u64, Relation), Response> {
+        if let (Some(user_id), Some(client_id)) = (self.user_id, self.client_id) {
+            if let Some(relation) = model.link_relation(user_id, client_id) {
+                return Ok((user_id, client_id, relation));
+            }
+        }
         let user_id = self
             .user_id
             .filter(|id| model.user(*id).is_some())
@@ -329,7 +336,7 @@ impl UserClient {
             .client_id
             .filter(|id| model.client(*id).is_some())
             .ok_or_else(|| Response::error(message::INVALID_CLIENT_ID))?;
-        Ok((user_id, client_id))
+        Ok((user_id, client_id, model.relation(user_id, client_id)))
     }
 }
 

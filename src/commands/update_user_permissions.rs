@@ -24,11 +24,10 @@ impl UpdateUserPermissions {
 
     /// Checks in WHMCS order; on success replaces the link's permissions.
     pub fn apply<D: Doc>(&self, model: &mut Model<D>) -> Applied<D> {
-        let (user_id, client_id) = match self.ids.resolve(model) {
-            Ok(ids) => ids,
+        let (user_id, client_id, relation) = match self.ids.resolve(model) {
+            Ok(resolved) => resolved,
             Err(response) => return Applied::answer(response),
         };
-        let relation = model.relation(user_id, client_id);
         if relation == Relation::Owner {
             return Applied::answer(Response::error(message::CANNOT_SET_ON_OWNER));
         }

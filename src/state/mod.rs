@@ -215,18 +215,22 @@ impl<D: Doc> Model<D> {
 
     /// How `user_id` relates to `client_id`.
     pub fn relation(&self, user_id: u64, client_id: u64) -> Relation {
-        // The link first: found, its client record is the one to ask about
-        // the owner, so a linked call reads one table and three records.
-        if let Some(link) = self.link(user_id, client_id) {
-            return match self.clients.get(link.client as usize) {
+        self.link_relation(user_id, client_id)
+            .unwrap_or_else(|| match self.client(client_id) {
                 Some(c) if c.owner_user_id == user_id => Relation::Owner,
-                _ => Relation::Linked(link.permissions),
-            };
-        }
-        match self.client(client_id) {
+                _ => Relation::None,
+            })
+    }
+
+    /// How `user_id` relates to `client_id` when a link joins them (`None`
+    /// when none does). Found, the link's client record is the one to ask
+    /// about the owner: a linked pair costs one table and three records.
+    pub fn link_relation(&self, user_id: u64, client_id: u64) -> Option<Relation> {
+        let link = self.link(user_id, client_id)?;
+        Some(match self.clients.get(link.client as usize) {
             Some(c) if c.owner_user_id == user_id => Relation::Owner,
-            _ => Relation::None,
-        }
+            _ => Relation::Linked(link.permissions),
+        })
     }
 
     /// The live links, in state order.
