@@ -37,6 +37,13 @@ extern "C" {
     /// wrapper (which made GetUsers' pages ~2.5x slower).
     #[wasm_bindgen(method, indexing_setter)]
     fn put(this: &Plain, key: &JsValue, value: &JsValue);
+
+    /// A JS array of words, and its `indexOf(value)`: without js-sys's `fromIndex`: its import then
+    /// has the signature of another, and V8 compiles one import wrapper per
+    /// signature when it compiles the module (cold start).
+    type Words;
+    #[wasm_bindgen(method, js_name = indexOf)]
+    fn index_of(this: &Words, value: &JsValue) -> i32;
 }
 
 /// Sets a key on a plain object this crate made.
@@ -212,7 +219,7 @@ impl Doc for JsDoc {
                     .1
             }
         };
-        usize::try_from(list.index_of(&self.value, 0)).ok()
+        usize::try_from(list.unchecked_ref::<Words>().index_of(&self.value)).ok()
     }
     fn array_len(&self) -> Result<usize, HostError> {
         let len = Reflect::get(&self.value, &key("length")).map_err(host_error)?;
@@ -319,10 +326,12 @@ fn thrown(e: CallError) -> JsValue {
             let error = class
                 .and_then(|class| Reflect::construct(&class, &Array::of2(&message, &path)).ok());
             error.unwrap_or_else(|| {
-                let error = js_sys::Error::new(&text);
-                error.set_name("StateError");
-                let _ = Reflect::set(&error, &key("path"), &path);
-                error.into()
+                // Filled by `put`, the setter every object here is filled with
+                // (one import signature fewer than `set_name` and `Reflect.set`).
+                let error: JsValue = js_sys::Error::new(&text).into();
+                put(&error, "name", &key("StateError"));
+                put(&error, "path", &path);
+                error
             })
         }
         CallError::Type(e) => js_sys::TypeError::new(&e.message()).into(),
